@@ -1,0 +1,75 @@
+"""What a document's YAML spec says about its tables: where each is, its columns, its rows.
+
+These are plain frozen records; `pipeline.specs` builds them from YAML and the
+extractors read them. Nothing here knows any particular document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COLUMN_TYPES = ("text", "name", "area", "money", "money_millions", "count", "number", "percent", "flag")
+LAYOUTS = ("numbered", "labelled", "tsv")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column: how its cells are recognised in a flattened row and how they are parsed."""
+
+    key: str
+    label: str
+    type: str = "text"
+    unit: str | None = None          # unit of a bare number in this column (m2, ha, FCFA, MFCFA)
+    pattern: str | None = None       # regex for the cell inside a flattened row
+    optional: bool = False
+    fill_down: bool = False          # a spanning cell: empty means "same as above"
+    leading: bool = False            # printed before the row number (a group label)
+    entity: str | None = None        # this column names an entity of that kind ("pap", "source")
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.type not in ("text", "name", "flag")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A row of a labelled table (no row numbers): found by its label."""
+
+    key: str
+    label: str                       # regex that starts the row
+    kind: str = "item"               # item | subtotal | total
+    sum_of: tuple[str, ...] = ()     # the rows this sub-total or total adds up
+    share_of: str | None = None      # the row whose share this row states, e.g. "Imprévus (2%)"
+
+
+@dataclass(frozen=True)
+class TotalRowSpec:
+    """The row that closes a numbered table ("TOTAL BIENS AFFECTEES …", or a bare figure)."""
+
+    label: str = ""                  # regex; empty when the total stands with no label
+    columns: tuple[str, ...] = ()    # the columns it fills, in order
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of a document, as its spec describes it."""
+
+    key: str
+    caption: str                     # regex matching the caption in the text
+    title: str = ""                  # how the report names it, e.g. "Tableau 5"
+    occurrence: int = 1              # which match of the caption (table of contents lines are skipped)
+    page: int | str | None = None
+    layout: str = "numbered"
+    columns: tuple[ColumnSpec, ...] = ()
+    header: str | None = None        # regex; the body starts after it
+    end: str | None = None           # regex; the table stops before it
+    numbering: str = "sequential"    # sequential (1..N) | increasing (4, 6, …)
+    total: TotalRowSpec | None = None
+    rows: tuple[RowSpec, ...] = ()
+    options: dict = field(default_factory=dict, hash=False)  # layout-specific settings
+
+    def column(self, key: str) -> ColumnSpec:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(f"table {self.key} has no column {key!r}")
