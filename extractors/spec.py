@@ -73,3 +73,19 @@ class TableSpec:
             if column.key == key:
                 return column
         raise KeyError(f"table {self.key} has no column {key!r}")
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """The table part of a spec: which documents it serves and what tables they hold."""
+
+    name: str                        # the spec's file name, e.g. "par.yaml"
+    kind: str                        # "par", "plan", …
+    documents: tuple[str, ...]       # file-name globs
+    tables: tuple[TableSpec, ...] = ()
+
+    def table(self, key: str) -> TableSpec:
+        for table in self.tables:
+            if table.key == key:
+                return table
+        raise KeyError(f"spec {self.name} has no table {key!r}")

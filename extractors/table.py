@@ -24,6 +24,7 @@ class Provenance:
     bbox: tuple[float, float, float, float] | None = None
     quality: float | None = None             # 0..1, share of cells parsed as declared
     caption: str = ""
+    span: tuple[int, int] | None = None      # text path: offsets of caption start and table end
 
     @property
     def page(self) -> int | str | None:
