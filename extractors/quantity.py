@@ -39,12 +39,15 @@ _INTEGRAL_BASES = {"m2", "FCFA", "count"}
 _SPACE = "[ \u00a0\u202f]"
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 
-# A number as it stands among other numbers: thousands groups of exactly three digits
-# first, a run of digits next, and a loose `8140 000` only if nothing stricter fits.
+# A number as it stands among other numbers. "3000 200 600 000 8 140 000" reads two ways;
+# the left cells take the shortest reading that lets the whole row fit (row grammars are
+# matched whole), so digits go to the right, where totals stand. A loose `8140 000` is
+# read as one number only with a unit glued to it (`8140 000F`).
 NUMBER_PATTERN = (
     r"(?:[½¼¾]"
-    rf"|(?:[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+|[1-9]\d*|0(?![\d{_SPACE[1:-1]}]\d))(?:[.,]\s?\d+)?"
-    rf"|[1-9]\d*(?:{_SPACE}\d{{3}})+)"
+    rf"|[1-9]\d{{3,}}(?:{_SPACE}\d{{3}})+(?=\s?(?:F|m2|ha)(?![a-z]))"
+    r"|(?:[1-9]\d*|0)(?!\d)(?:[.,]\s?\d+)?"
+    rf"|[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+?(?:[.,]\s?\d+)?)"
 )
 UNIT_PATTERN = r"(?:\s?(?:m2|m²|ha|MFCFA|FCFA|F\s?CFA|F(?![A-Za-zÀ-ÿ])|%|pieds?))"
 QUANTITY_PATTERN = rf"{NUMBER_PATTERN}{UNIT_PATTERN}?"

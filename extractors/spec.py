@@ -25,6 +25,7 @@ class ColumnSpec:
     fill_down: bool = False          # a spanning cell: empty means "same as above"
     leading: bool = False            # printed before the row number (a group label)
     entity: str | None = None        # this column names an entity of that kind ("pap", "source")
+    in_label: bool = False           # captured by the row's label regex, e.g. "Imprévus (2%)"
 
     @property
     def is_quantity(self) -> bool:

@@ -1,0 +1,45 @@
+"""Finding tables in running text by their captions ("Tableau 5 : PAP et biens …")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A caption in a list of tables is followed by a dot leader: "Tableau 3 : … ........ 19".
+_DOT_LEADER = re.compile(r"\.{6,}|…{2,}")
+_ANY_CAPTION = re.compile(r"Tableau\s*(?P<number>\d+)\s*:\s*(?P<title>[^\d]{0,140}?)(?=\s+(?:N°|Nom|Villages?|Type|Nombre|Acteurs|Activit|Eléments|Elements|La |\d)|$)")
+
+
+@dataclass(frozen=True)
+class CaptionMatch:
+    """Where a caption stands and where the table body after it begins."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find_caption(text: str, pattern: str, occurrence: int = 1) -> CaptionMatch | None:
+    """The `occurrence`-th match of `pattern` that is not an entry of a list of tables."""
+    seen = 0
+    for match in re.finditer(pattern, text):
+        if _is_table_of_contents(text, match.end()):
+            continue
+        seen += 1
+        if seen == occurrence:
+            return CaptionMatch(match.start(), match.end(), " ".join(match.group(0).split()))
+    return None
+
+
+def list_captions(text: str) -> tuple[tuple[str, str, int], ...]:
+    """Every caption in the body of the text: (number, title, offset), lists of tables excluded."""
+    found = []
+    for match in _ANY_CAPTION.finditer(text):
+        if _is_table_of_contents(text, match.end()):
+            continue
+        found.append((match.group("number"), " ".join(match.group("title").split()), match.start()))
+    return tuple(found)
+
+
+def _is_table_of_contents(text: str, position: int) -> bool:
+    return bool(_DOT_LEADER.search(text, position, position + 160))

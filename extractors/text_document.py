@@ -1,0 +1,121 @@
+"""Text dumps of PDFs: read the file, find each table of the spec by its caption, cut it out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from extractors.captions import find_caption, list_captions
+from extractors.flattened import cut_labelled, cut_numbered, expand
+from extractors.frame import build_table
+from extractors.spec import DocumentSpec, TableSpec
+from extractors.table import CellProblem, ExtractedDocument, ExtractedTable, Provenance
+
+_NEXT_CAPTION = re.compile(r"Tableau\s*\d+\s*:")
+
+
+class DocumentError(ValueError):
+    """The file cannot be read as a document at all; the message is one line for the user."""
+
+
+def read_text(path: Path) -> tuple[str, tuple[CellProblem, ...]]:
+    """The file's text; UTF-8 first, then Windows-1252 (said in a problem), never binary."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise DocumentError(f"{path.name}: fichier vide / empty file")
+    if b"\x00" in data[:4096] or _control_share(data[:4096]) > 0.05:
+        raise DocumentError(f"{path.name}: contenu binaire, pas du texte / binary content, not text")
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError:
+        note = CellProblem(
+            document=path.name, table="", title="", row=None, column=None, text="",
+            reason_fr="fichier encodé en Windows-1252 et non en UTF-8 : converti",
+            reason_en="file encoded in Windows-1252, not UTF-8: converted",
+        )
+        return data.decode("cp1252", errors="replace"), (note,)
+
+
+def _control_share(sample: bytes) -> float:
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13, 12))
+    return controls / max(1, len(sample))
+
+
+TableCutter = Callable[[str, TableSpec, str], ExtractedTable]
+
+
+def extract_text_document(path: Path, spec: DocumentSpec | None) -> ExtractedDocument:
+    """Every table the spec names, each with its provenance; what fails is a problem, not a crash."""
+    text, problems = read_text(path)
+    tables: list[ExtractedTable] = []
+    found: list[CellProblem] = list(problems)
+    for table_spec in spec.tables if spec else ():
+        cutter = CUTTERS[table_spec.layout]
+        try:
+            tables.append(cutter(text, table_spec, path.name))
+        except TableNotFound as missing:
+            found.append(missing.problem)
+    return ExtractedDocument(
+        name=path.name, kind=spec.kind if spec else "generic", text=text,
+        tables=tuple(tables), problems=tuple(found), captions=list_captions(text),
+    )
+
+
+class TableNotFound(LookupError):
+    """The spec's anchor for a table is not in the document."""
+
+    def __init__(self, problem: CellProblem) -> None:
+        super().__init__(problem.reason_en)
+        self.problem = problem
+
+
+def missing_table(document: str, spec: TableSpec, what_fr: str, what_en: str) -> TableNotFound:
+    return TableNotFound(CellProblem(
+        document=document, table=spec.key, title=spec.title or spec.key, row=None, column=None,
+        text=spec.caption, reason_fr=what_fr, reason_en=what_en, page=spec.page,
+    ))
+
+
+def cut_flattened_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
+    """A table flattened into the prose: from its caption to its end anchor (or the next caption)."""
+    caption = find_caption(text, expand(spec.caption), spec.occurrence)
+    if caption is None:
+        raise missing_table(document, spec, "légende du tableau introuvable", "table caption not found")
+    body_start = caption.end
+    if spec.header:
+        header = re.compile(expand(spec.header)).search(text, body_start)
+        if header:
+            body_start = header.end()
+    stop = re.compile(expand(spec.end)) if spec.end else _NEXT_CAPTION
+    end = stop.search(text, body_start)
+    body_end = end.start() if end else len(text)
+    body = text[body_start:body_end]
+    cut = cut_labelled(body, spec) if spec.layout == "labelled" else cut_numbered(body, spec)
+    provenance = Provenance(
+        document=document, title=spec.title or spec.key,
+        pages=(spec.page,) if spec.page is not None else (),
+        method=f"text-{spec.layout}", reason="tableau aplati dans le texte, repéré par sa légende",
+        caption=caption.text, span=(caption.start, body_end),
+        quality=_quality(len(cut.rows), len(cut.unparsed)),
+    )
+    problems = tuple(
+        CellProblem(
+            document=document, table=spec.key, title=provenance.title, row=label or None,
+            column=None, text=raw, page=spec.page,
+            reason_fr="ligne illisible selon la grammaire du tableau" if raw else "ligne introuvable",
+            reason_en="row does not fit the table's grammar" if raw else "row not found",
+        )
+        for label, raw in cut.unparsed
+    )
+    return build_table(spec.key, provenance, spec.columns, cut.rows, problems)
+
+
+def _quality(parsed: int, failed: int) -> float:
+    return round(parsed / (parsed + failed), 3) if parsed + failed else 0.0
+
+
+CUTTERS: dict[str, TableCutter] = {
+    "numbered": cut_flattened_table,
+    "labelled": cut_flattened_table,
+}
