@@ -160,9 +160,10 @@ def pdfplumber_grids(path: Path) -> list[Grid]:
 
 
 def extractor_grids(path: Path) -> list[Grid]:
-    from extractors.pdf import extract_pdf
+    """The grids `extract_pdf` types (header rows included), stitched, before any spec."""
+    from extractors.pdf import read_pdf
 
-    return [table.grid for table in extract_pdf(path).tables_read]
+    return [grid.grid for grid in read_pdf(path).grids]
 
 
 METHODS: dict[str, Callable[[Path], list[Grid]]] = {

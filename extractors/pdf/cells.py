@@ -27,13 +27,17 @@ def clean_cell(text: str | None) -> str:
     return _SPACES.sub(" ", joined).strip()
 
 
-def clean_grid(grid: Grid) -> Grid:
-    """Every cell cleaned, rows padded to the same width, rows and columns left wholly empty dropped."""
+def clean_grid(grid: Grid) -> tuple[Grid, list[int]]:
+    """Every cell cleaned, rows padded to one width, wholly empty rows and columns dropped.
+
+    Returns the grid and the indices of the columns kept, so that column positions
+    measured on the page can follow.
+    """
     width = max((len(row) for row in grid), default=0)
     rows = [[clean_cell(cell) for cell in row] + [""] * (width - len(row)) for row in grid]
     rows = [row for row in rows if any(row)]
     keep = [c for c in range(width) if any(row[c] for row in rows)]
-    return [[row[c] for c in keep] for row in rows]
+    return [[row[c] for c in keep] for row in rows], keep
 
 
 def is_number(text: str) -> bool:

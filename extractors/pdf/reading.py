@@ -1,0 +1,187 @@
+"""From a PDF file to grids, the prose around them and the problems met on the way.
+
+pdfplumber looks at every page (text layer, rules, captions, prose); camelot
+reads the tables, once per method over all the pages routed to it, because each
+call re-opens the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import camelot
+import pdfplumber
+
+from extractors.pdf.captions import captions_in, find_caption, lines_above
+from extractors.pdf.cells import clean_grid, header_rows
+from extractors.pdf.document import (
+    PdfError,
+    is_scanned,
+    ocr_available,
+    open_pdf,
+    run_ocr,
+    scratch_dir,
+)
+from extractors.pdf.grids import BBox, PdfGrid
+from extractors.pdf.routing import LATTICE, NETWORK, Route, lattice_rejection, route_page
+from extractors.pdf.stitching import stitch
+from extractors.table import CellProblem
+
+CAMELOT_OPTIONS = {LATTICE: {"flavor": "lattice", "engine": "vector"}, NETWORK: {"flavor": "network"}}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the PDF path read from one document, before any spec is applied."""
+
+    grids: tuple[PdfGrid, ...]
+    text: str
+    captions: tuple[tuple[str, str, int], ...]
+    problems: tuple[CellProblem, ...]
+    routes: tuple[Route, ...]
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """camelot warns on every page without a table; those are not news."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        previous = logging.root.manager.disable
+        logging.disable(logging.WARNING)
+        try:
+            yield
+        finally:
+            logging.disable(previous)
+
+
+def _camelot_tables(path: Path, pages: list[int], method: str) -> list:
+    if not pages:
+        return []
+    try:
+        with _quiet():
+            return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
+                                         suppress_stdout=True, **CAMELOT_OPTIONS[method]))
+    except Exception as error:  # camelot's parsers raise many kinds on odd pages
+        raise PdfError(f"{path.name}: {method} failed ({type(error).__name__}: {error})") from error
+
+
+def _to_grid(table, route: Route, height: float) -> tuple[PdfGrid | None, str | None]:
+    """A camelot table as a PdfGrid, or the reason it is no table."""
+    raw = table.df.astype(str).values.tolist()
+    grid, kept = clean_grid(raw)
+    rows, columns = len(grid), len(grid[0]) if grid else 0
+    if route.method == LATTICE:
+        rejection = lattice_rejection(raw, rows, columns)
+        if rejection:
+            return None, rejection
+    elif rows < 2 or columns < 2:
+        return None, f"{rows}×{columns} text block"
+    x0, y0, x1, y1 = table._bbox
+    bbox: BBox = (round(x0, 1), round(height - y1, 1), round(x1, 1), round(height - y0, 1))
+    spans = tuple((round(table.cols[c][0], 1), round(table.cols[c][1], 1)) for c in kept)
+    return PdfGrid(
+        grid=grid, pages=(route.page,), bbox=bbox, method=route.method, reason=route.reason,
+        columns=spans, header_rows=header_rows(grid), page_height=height, boxes=((route.page, bbox),),
+    ), None
+
+
+def _read_tables(path: Path, routes: dict[int, Route], heights: dict[int, float]) -> list[PdfGrid]:
+    """Lattice first on ruled pages; pages where it keeps nothing go to network with the reason."""
+    grids: list[PdfGrid] = []
+    lattice_pages = [p for p, r in routes.items() if r.method == LATTICE]
+    kept_on: set[int] = set()
+    refused: dict[int, str] = {}
+    for table in _camelot_tables(path, lattice_pages, LATTICE):
+        page = int(table.page)
+        grid, why = _to_grid(table, routes[page], heights[page])
+        if grid:
+            grids.append(grid)
+            kept_on.add(page)
+        else:
+            refused.setdefault(page, why or "")
+    for page in lattice_pages:
+        if page not in kept_on:
+            why = refused.get(page, "camelot lattice found no grid")
+            routes[page] = Route(page, NETWORK, f"{routes[page].reason}, but {why}")
+    network_pages = [p for p, r in routes.items() if r.method == NETWORK]
+    for table in _camelot_tables(path, network_pages, NETWORK):
+        page = int(table.page)
+        grid, _ = _to_grid(table, routes[page], heights[page])
+        if grid:
+            grids.append(grid)
+    return sorted(grids, key=lambda g: (g.pages[0], g.bbox[1], g.bbox[0]))
+
+
+def _inside(obj: dict, boxes: list[BBox]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[str, list[PdfGrid]]:
+    """The page's text outside its tables, and its grids with their captions found."""
+    boxes = [g.bbox for g in grids]
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    text = outside.extract_text() or ""
+    if not grids:
+        return text, grids
+    lines = outside.extract_text_lines()
+    return text, [g.but(caption=find_caption(lines_above(lines, g.bbox))) for g in grids]
+
+
+_SCAN_OUTCOMES = {
+    "ocr": ("lues par OCR (ocrmypdf), chiffres à vérifier",
+            "read through OCR (ocrmypdf), check the figures"),
+    "no-ocr": ("non lues ; installer ocrmypdf pour les lire par OCR",
+               "not read; install ocrmypdf to read them through OCR"),
+    "ocr-empty": ("l'OCR (ocrmypdf) n'y a trouvé aucun texte", "OCR (ocrmypdf) found no text on them"),
+}
+
+
+def _scan_problem(name: str, pages: list[int], outcome: str) -> CellProblem:
+    listed = ", ".join(map(str, pages))
+    fr, en = _SCAN_OUTCOMES[outcome]
+    return CellProblem(document=name, table="", title="", row=None, column=None, text="",
+                       reason_fr=f"pages {listed} sans couche texte (scannées) : {fr}",
+                       reason_en=f"pages {listed} have no text layer (scanned): {en}",
+                       page=pages[0])
+
+
+def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
+    """Every table of the PDF as grids, the prose outside them, and what could not be read."""
+    problems: list[CellProblem] = []
+    with open_pdf(path) as pdf:
+        pages = pdf.pages[:max_pages]
+        if len(pdf.pages) > max_pages:
+            problems.append(CellProblem(
+                document=path.name, table="", title="", row=None, column=None, text="",
+                reason_fr=f"seules les {max_pages} premières pages sur {len(pdf.pages)} ont été lues",
+                reason_en=f"only the first {max_pages} of {len(pdf.pages)} pages were read",
+                page=max_pages + 1))
+        scanned = [page.page_number for page in pages if is_scanned(page)]
+        if scanned and ocr and ocr_available():
+            with scratch_dir() as workdir:
+                reading = read_pdf(run_ocr(path, workdir), max_pages=max_pages, ocr=False)
+            problems.append(_scan_problem(path.name, scanned, "ocr"))
+            return Reading(reading.grids, reading.text, reading.captions,
+                           tuple(problems) + reading.problems, reading.routes)
+        if scanned:
+            problems.append(_scan_problem(path.name, scanned, "no-ocr" if ocr else "ocr-empty"))
+        routes = {page.page_number: route_page(page) for page in pages if page.page_number not in scanned}
+        heights = {page.page_number: float(page.height) for page in pages}
+        grids = _read_tables(path, routes, heights)
+        texts = []
+        captioned: list[PdfGrid] = []
+        for page in pages:
+            on_page = [g for g in grids if g.pages[0] == page.page_number]
+            text, with_captions = _prose_and_captions(page, on_page)
+            texts.append(text)
+            captioned.extend(with_captions)
+    text = "\n\n".join(texts)
+    return Reading(tuple(stitch(captioned)), text, captions_in(text), tuple(problems), tuple(routes.values()))
