@@ -13,17 +13,25 @@ from extractors.quantity import QuantityError, parse_quantity
 Grid = list[list[str]]
 
 # A word cut at a line end: a lower-case letter, a hyphen, the break, a lower-case letter.
-_HYPHENATED = re.compile(r"(?<=[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])")
+_HYPHENATED = re.compile(r"(?P<before>\w*[a-zà-ÿ])-\s*\n\s*(?=[a-zà-ÿ])")
+# Compounds whose hyphen is the word's own ("sous-total", "non-respect"): it stays.
+_COMPOUND_PREFIXES = {"sous", "non", "demi", "semi", "mi", "ex", "vice", "co", "auto", "anti",
+                      "contre", "entre", "arrière", "avant", "après", "grand", "grande", "peut", "est"}
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 MAX_HEADER_ROWS = 3
+
+
+def _unhyphenate(match: re.Match[str]) -> str:
+    before = match.group("before")
+    return f"{before}-" if before.lower() in _COMPOUND_PREFIXES else before
 
 
 def clean_cell(text: str | None) -> str:
     """One line of text: hyphenation at line ends undone, other line breaks become spaces."""
     if not text:
         return ""
-    joined = _HYPHENATED.sub("", text.replace("\r", "\n").replace("\u00ad\n", ""))
+    joined = _HYPHENATED.sub(_unhyphenate, text.replace("\r", "\n").replace("\u00ad\n", ""))
     return _SPACES.sub(" ", joined).strip()
 
 
