@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.figure_runs import settle_figure_runs
 from extractors.frame import RawRow
-from extractors.quantity import NUMBER_PATTERN, QUANTITY_PATTERN
+from extractors.quantity import NUMBER_PATTERN, QUANTITY_PATTERN, WHOLE_NUMBER_GUARD
 from extractors.spec import ColumnSpec, TableSpec
 
 _PLACEHOLDERS = {"{quantity}": QUANTITY_PATTERN, "{number}": NUMBER_PATTERN}
@@ -39,10 +40,12 @@ class RowCut:
     pages: tuple[str, ...] = ()       # page numbers printed inside the table body
 
 
-def expand(pattern: str) -> str:
-    """A spec's regex with `{quantity}` and `{number}` replaced by the shared grammar."""
+def expand(pattern: str, *, whole_numbers: bool = False) -> str:
+    """A spec's regex with `{quantity}` and `{number}` replaced by the shared grammar;
+    `whole_numbers` for running text, where a figure never stops before a thousands group."""
+    guard = WHOLE_NUMBER_GUARD if whole_numbers else ""
     for placeholder, grammar in _PLACEHOLDERS.items():
-        pattern = pattern.replace(placeholder, grammar)
+        pattern = pattern.replace(placeholder, f"(?:{grammar}){guard}")
     return pattern
 
 
@@ -63,7 +66,7 @@ def _row_grammar(columns: tuple[ColumnSpec, ...], *, whole_numbers: bool = False
             continue
         pattern = column_pattern(column)
         if whole_numbers and column.is_quantity:
-            pattern = rf"{pattern}(?!\s\d{{3}}(?!\d))"
+            pattern = rf"(?:{pattern}){WHOLE_NUMBER_GUARD}"
         group = f"(?P<{column.key}>{pattern})"
         parts.append(rf"(?:\s+{group})?" if column.optional else rf"\s+{group}")
     return "".join(parts)
@@ -140,7 +143,9 @@ def cut_numbered(body: str, spec: TableSpec) -> RowCut:
                 break
     if not solution:
         return _cut_greedily(text, spec)
-    return _rows_from_matches(solution, spec, first_lead)
+    cut = _rows_from_matches(solution, spec, first_lead)
+    patterns = {c.key: column_pattern(c) for c in spec.columns}
+    return RowCut(rows=settle_figure_runs(cut.rows, spec.columns, patterns), unparsed=cut.unparsed)
 
 
 def _has_total(match: re.Match[str]) -> bool:

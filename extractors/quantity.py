@@ -49,6 +49,8 @@ NUMBER_PATTERN = (
     r"|(?:[1-9]\d*|0)(?!\d)(?:[.,]\s?\d+)?"
     rf"|[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+?(?:[.,]\s?\d+)?)"
 )
+# After a figure in running text: it does not stop before a thousands group ("8 140 000").
+WHOLE_NUMBER_GUARD = r"(?!\s\d{3}(?!\d))"
 UNIT_PATTERN = r"(?:\s?(?:m2|m²|ha|MFCFA|FCFA|F\s?CFA|F(?![A-Za-zÀ-ÿ])|%|pieds?))"
 QUANTITY_PATTERN = rf"{NUMBER_PATTERN}{UNIT_PATTERN}?"
 
@@ -75,7 +77,7 @@ class Quantity:
     decimals: int = 0          # decimals as written, in the written unit
     written_unit: str = ""     # the unit as written, or the column's default
     label: str = ""            # words after the quantity ("de manguiers")
-    equivalents: tuple[float, ...] = ()  # "40 700 m2 soit 4,07ha": the 4,07 ha in m2
+    equivalents: tuple[Quantity, ...] = ()  # "40 700 m2 soit 4,07ha": the 4,07 ha
 
     @property
     def tolerance(self) -> float:
@@ -136,10 +138,10 @@ def parse_quantity(text: str, kind: str, default_unit: str | None = None) -> Qua
     integral_unit = base in _INTEGRAL_BASES and factor == 1.0
     value, decimals = _number_value(match.group("number"), integral_unit)
     rest = match.group("rest").strip()
-    equivalents: tuple[float, ...] = ()
+    equivalents: tuple[Quantity, ...] = ()
     alternative = _EQUIVALENT.match(rest)
     if alternative:
-        equivalents = (parse_quantity(alternative.group("alt"), kind, default_unit).value,)
+        equivalents = (parse_quantity(alternative.group("alt"), kind, default_unit),)
         rest = ""
     return Quantity(
         value=value * factor,

@@ -3,7 +3,8 @@
 Cells and aggregates are named with one short syntax, readable in YAML:
 `T2[TOTAL].surface_affected` (a stated cell: table, row label, column),
 `sum(T6.amount)` (an aggregate over a table's item rows: sum, min, max, count,
-count_zero), `all(T7.unit_rate)` (every item row, each compared).
+count_zero), `all(T7.unit_rate)` (every item row, each compared), and `T7.trees` (a column,
+where a rule looks an entity's row up itself).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ class CellRef:
         aggregate = match.group("aggregate")
         if aggregate and aggregate not in AGGREGATES:
             raise ValueError(f"unknown aggregate {aggregate!r} in {text!r}")
-        if bool(aggregate) == bool(match.group("row")):
-            raise ValueError(f"{text!r}: name either a row or an aggregate")
+        if aggregate and match.group("row"):
+            raise ValueError(f"{text!r}: name a row or an aggregate, not both")
         return cls(match.group("table"), match.group("column"), match.group("row"), aggregate)
 
     def __str__(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 CHECKS = (
     "sum_total", "row_arithmetic", "cross_table", "twin_table", "name_match", "coverage",
     "percentage", "claim", "extraction", "alignment", "source_name", "acronym", "expectation",
-    "document",
+    "document", "unit_equivalence", "numbering",
 )
 SEVERITIES = ("error", "warning", "info")
 

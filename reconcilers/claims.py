@@ -1,0 +1,227 @@
+"""Figures quoted in the prose, checked against the tables and against each other.
+
+Each claim of the spec is a regex with named groups; every occurrence in the text is
+checked: against a table figure (`compare`), against another claim (`claims`), and,
+when `consistent`, against the claim's other occurrences (the executive summary and
+the body often quote the same figure, not always the same way).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from extractors.flattened import expand
+from extractors.quantity import BASE_UNIT, QuantityError, format_quantity, parse_quantity
+from extractors.table import ExtractedTable
+from reconcilers.cells import CellValue, MissingCell, resolve
+from reconcilers.checks import ClaimRule
+from reconcilers.finding import Finding, Location
+
+_MONTHS = {m: i for i, m in enumerate(
+    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(), 1)}
+_WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+                 "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "aucun": 0, "aucune": 0}
+_OPS = {"eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+_OP_WORDS = {"lt": ("<", "<"), "le": ("≤", "≤"), "gt": (">", ">"), "ge": ("≥", "≥"), "eq": ("=", "=")}
+_CONTEXT = 60
+_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One place the prose states the claim, with each group's value."""
+
+    start: int
+    snippet: str
+    texts: dict[str, str]
+    values: dict[str, float | str]
+    tolerances: dict[str, float]
+
+
+def _fold(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
+def parse_date(text: str) -> str:
+    """"14 mars2017" -> "2017-03-14"."""
+    match = re.fullmatch(r"(\d{1,2})\s*([a-zéû]+)\s*(\d{4})", _fold(text).strip().replace("û", "u"))
+    if not match or match.group(2) not in _MONTHS:
+        raise ValueError(f"date illisible « {text} »")
+    return f"{match.group(3)}-{_MONTHS[match.group(2)]:02d}-{int(match.group(1)):02d}"
+
+
+def _value(rule: ClaimRule, group: str, text: str) -> tuple[float | str, float]:
+    if rule.type == "date":
+        return parse_date(text), 0.0
+    if rule.type == "text":
+        return " ".join(_fold(text).split()), 0.0
+    word = _WORD_NUMBERS.get(_fold(text).strip())
+    if word is not None:
+        return float(word), 0.0
+    quantity = parse_quantity(text, rule.type, rule.unit)
+    scale = rule.scale.get(group, 1.0)
+    return quantity.value * scale, quantity.tolerance * scale
+
+
+def find_occurrences(rule: ClaimRule, text: str) -> tuple[list[Occurrence], list[str]]:
+    """Every place the prose states the claim; texts that match but cannot be read are returned apart."""
+    found, unreadable = [], []
+    for match in re.finditer(expand(rule.pattern, whole_numbers=True), text):
+        snippet = " ".join(text[max(0, match.start() - _CONTEXT): match.end() + _CONTEXT].split())
+        texts = {g: v for g, v in match.groupdict().items() if v is not None}
+        try:
+            parsed = {g: _value(rule, g, v) for g, v in texts.items()}
+        except (QuantityError, ValueError):
+            unreadable.append(snippet)
+            continue
+        found.append(Occurrence(match.start(), snippet, texts,
+                                {g: v for g, (v, _) in parsed.items()},
+                                {g: t for g, (_, t) in parsed.items()}))
+    return found, unreadable
+
+
+_MONTH_NAMES = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+
+def _show(value: float | str, unit: str, lang: str) -> str:
+    if isinstance(value, str):
+        date = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
+        if date:
+            year, month, day = (int(x) for x in date.groups())
+            return f"{day} {_MONTH_NAMES[lang][month - 1]} {year}"
+        return value
+    return format_quantity(value, unit, lang)
+
+
+def check_claims(
+    rules: tuple[ClaimRule, ...], text: str, tables: Mapping[str, ExtractedTable], document: str,
+) -> list[Finding]:
+    occurrences = {rule.key: find_occurrences(rule, text) for rule in rules}
+    labels = {rule.key: (rule.label_fr, rule.label_en) for rule in rules}
+    findings: list[Finding] = []
+    for rule in rules:
+        found, unreadable = occurrences[rule.key]
+        unit = BASE_UNIT.get(rule.type, "") if rule.type not in ("date", "text") else ""
+        if not found:
+            findings.append(_not_found(rule, document, unreadable))
+            continue
+        for number, occurrence in enumerate(found, 1):
+            for group, ref in rule.compare.items():
+                if group in occurrence.values:
+                    findings += _against_table(rule, occurrence, number, group, ref, tables, document, unit)
+            for group, other_key in rule.claims.items():
+                other = occurrences.get(other_key, ([], []))[0]
+                if group in occurrence.values and other:
+                    findings.append(_against_claim(rule, occurrence, number, group, other_key, other[0],
+                                                   labels[other_key], document, unit))
+        if rule.consistent and len(found) > 1:
+            findings.append(_consistency(rule, found, document, unit))
+    return findings
+
+
+def _prose(occurrence: Occurrence) -> Location:
+    return Location(text=occurrence.snippet)
+
+
+def _against_table(
+    rule: ClaimRule, occurrence: Occurrence, number: int, group: str, ref, tables, document: str, unit: str,
+) -> list[Finding]:
+    claimed = occurrence.values[group]
+    try:
+        resolved = resolve(ref, tables)
+    except MissingCell as error:
+        return [Finding(
+            document=document, check="claim", status="fail", severity="warning", subject=rule.label_fr,
+            field=group, observed=claimed, unit=unit, location=_prose(occurrence), key=f"{rule.key}-{number}",
+            message_fr=f"{rule.label_fr} : contrôle impossible ({error}).",
+            message_en=f"{rule.label_en}: check not possible ({error}).",
+        )]
+    values = resolved if isinstance(resolved, list) else [resolved]
+    failing = [v for v in values if not _holds(rule.op, v, claimed, occurrence.tolerances.get(group, 0.0))]
+    shown = failing[0] if failing else values[0]
+    symbol_fr, symbol_en = _OP_WORDS[rule.op]
+    table_fr = f"{ref}"
+    status = "fail" if failing else "pass"
+    claimed_fr, claimed_en = _show(claimed, unit, "fr"), _show(claimed, unit, "en")
+    seen_fr, seen_en = _show(shown.value, unit, "fr"), _show(shown.value, unit, "en")
+    where = shown.location.table or table_fr
+    if rule.op == "eq":
+        fr = f"{rule.label_fr} : le texte annonce {claimed_fr}, {where} donne {seen_fr}."
+        en = f"{rule.label_en}: the text states {claimed_en}, {where} gives {seen_en}."
+    else:
+        fr = f"{rule.label_fr} : le texte annonce {symbol_fr} {claimed_fr} ; {where} donne {seen_fr}."
+        en = f"{rule.label_en}: the text states {symbol_en} {claimed_en}; {where} gives {seen_en}."
+    if len(failing) > 1:
+        fr = fr[:-1] + f" ({len(failing)} lignes en désaccord)."
+        en = en[:-1] + f" ({len(failing)} rows disagree)."
+    return [Finding(
+        document=document, check="claim", status=status, severity=rule.severity if failing else "info",
+        subject=rule.label_fr, field=group, expected=shown.value, observed=claimed, unit=unit,
+        tables=(str(where),), location=_prose(occurrence),
+        evidence=(shown.location, *shown.evidence, *(v.location for v in failing[1:])),
+        message_fr=fr, message_en=en, key=f"{rule.key}-{number}",
+    )]
+
+
+def _holds(op: str, reference: CellValue, claimed: float | str, tolerance: float) -> bool:
+    if isinstance(claimed, str):
+        return _OPS[op](reference.value, claimed)
+    if op == "eq":
+        return abs(reference.value - claimed) <= max(tolerance, reference.tolerance) + _SLACK
+    return _OPS[op](reference.value, claimed)
+
+
+def _against_claim(
+    rule: ClaimRule, occurrence: Occurrence, number: int, group: str, other_key: str, other: Occurrence,
+    other_labels: tuple[str, str], document: str, unit: str,
+) -> Finding:
+    mine, theirs = occurrence.values[group], next(iter(other.values.values()))
+    holds = _OPS[rule.op](theirs, mine) if rule.op != "eq" else theirs == mine
+    return Finding(
+        document=document, check="claim", status="pass" if holds else "fail",
+        severity=rule.severity if not holds else "info", subject=rule.label_fr, field=other_key,
+        expected=theirs, observed=mine, unit=unit, location=_prose(occurrence), evidence=(_prose(other),),
+        message_fr=(f"{rule.label_fr} : {_show(mine, unit, 'fr')} ; {other_labels[0]} : "
+                    f"{_show(theirs, unit, 'fr')}" + ("." if holds else " — les deux devraient concorder.")),
+        message_en=(f"{rule.label_en}: {_show(mine, unit, 'en')}; {other_labels[1]}: "
+                    f"{_show(theirs, unit, 'en')}" + ("." if holds else " — the two should agree.")),
+        key=f"{rule.key}-{other_key}-{number}",
+    )
+
+
+def _consistency(rule: ClaimRule, found: list[Occurrence], document: str, unit: str) -> Finding:
+    group = next(iter(found[0].values))
+    values = [o.values.get(group) for o in found]
+    distinct = list(dict.fromkeys(values))
+    status = "pass" if len(distinct) == 1 else "fail"
+    listed_fr = " ; ".join(f"« {o.texts.get(group)} »" for o in found)
+    listed_en = "; ".join(f"“{o.texts.get(group)}”" for o in found)
+    return Finding(
+        document=document, check="claim", status=status, severity=rule.severity if status == "fail" else "info",
+        subject=rule.label_fr, field="cohérence", expected=distinct[0], observed=distinct if len(distinct) > 1 else distinct[0],
+        unit=unit, location=_prose(found[-1]), evidence=tuple(_prose(o) for o in found[:-1]),
+        message_fr=(f"{rule.label_fr} : le document le dit {len(found)} fois, "
+                    + ("toujours de même." if status == "pass" else f"de {len(distinct)} façons : {listed_fr}.")),
+        message_en=(f"{rule.label_en}: stated {len(found)} times, "
+                    + ("always the same." if status == "pass" else f"in {len(distinct)} ways: {listed_en}.")),
+        key=f"{rule.key}-consistency",
+    )
+
+
+def _not_found(rule: ClaimRule, document: str, unreadable: list[str]) -> Finding:
+    detail_fr = f" (texte illisible : « {unreadable[0]} »)" if unreadable else ""
+    return Finding(
+        document=document, check="claim", status="fail", severity="warning", subject=rule.label_fr,
+        field=rule.key, location=Location(text=unreadable[0] if unreadable else None),
+        message_fr=f"{rule.label_fr} : phrase attendue introuvable dans le texte{detail_fr}.",
+        message_en=f"{rule.label_en}: expected sentence not found in the text.",
+        key=f"{rule.key}-missing",
+    )

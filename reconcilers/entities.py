@@ -1,0 +1,117 @@
+"""Findings about entities: who is linked to whom across tables, and who is missing where."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from extractors.quantity import format_number
+from extractors.table import ROW_KIND, ExtractedTable
+from reconcilers.cells import cell_location
+from reconcilers.checks import EntityRule
+from reconcilers.finding import Finding, Location
+from reconcilers.names import Entity, Mention, NearMiss, link_entities
+
+
+@dataclass(frozen=True)
+class EntityIndex:
+    """Which entity each (table, row) names, for the checks that compare an entity's values."""
+
+    kind: str
+    entities: tuple[Entity, ...]
+    by_row: Mapping[tuple[str, int], str]        # (table key, row index) -> canonical name
+    near_misses: tuple[NearMiss, ...] = ()
+
+    def rows_of(self, table: str) -> dict[str, int]:
+        """canonical name -> row index in that table."""
+        return {name: row for (key, row), name in self.by_row.items() if key == table}
+
+
+def link_table_entities(tables: Mapping[str, ExtractedTable], rule: EntityRule) -> EntityIndex:
+    order = [t for t in rule.complete + rule.partial if t in tables]
+    mentions = []
+    for key in order:
+        table = tables[key]
+        items = table.values[table.values[ROW_KIND] == "item"]
+        mentions.append([Mention(key, int(i), str(items.at[i, rule.column])) for i in items.index
+                         if str(items.at[i, rule.column]).strip()])
+    entities, near = link_entities(mentions, rule.threshold)
+    by_row = {(m.table, m.row): entity.canonical for entity in entities for m, _ in entity.mentions}
+    return EntityIndex(rule.kind, tuple(entities), by_row, tuple(near))
+
+
+def entity_findings(
+    index: EntityIndex, tables: Mapping[str, ExtractedTable], rule: EntityRule, document: str,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    for entity in index.entities:
+        findings.append(_link_finding(entity, tables, rule, document))
+        for key in rule.complete:
+            if key in tables and key not in entity.tables():
+                findings.append(_missing_finding(entity, tables[key], rule, document))
+    for miss in index.near_misses:
+        table = tables[miss.mention.table]
+        score = format_number(miss.score, "fr", 1)
+        findings.append(Finding(
+            document=document, check="name_match", status="pass", severity="info",
+            subject=miss.mention.spelling, field=rule.column, expected=miss.entity,
+            observed=miss.mention.spelling, unit="score", tables=(table.provenance.title,),
+            location=cell_location(table, miss.mention.row, rule.column),
+            message_fr=(f"« {miss.mention.spelling} » ressemble à « {miss.entity} » (score {score}) "
+                        f"mais reste sous le seuil de {rule.threshold:g} : traités comme deux personnes."),
+            message_en=(f"“{miss.mention.spelling}” resembles “{miss.entity}” (score {miss.score:.1f}) "
+                        f"but stays below the threshold of {rule.threshold:g}: kept as two people."),
+            key=f"near-{miss.entity}",
+        ))
+    return findings
+
+
+def _link_finding(entity: Entity, tables: Mapping[str, ExtractedTable], rule: EntityRule, document: str) -> Finding:
+    variants = sorted({m.spelling for m, _ in entity.mentions})
+    lines_fr, lines_en, evidence = [], [], []
+    for mention, score in entity.mentions:
+        table = tables[mention.table]
+        lines_fr.append(f"{table.provenance.title} : « {mention.spelling} » ({format_number(score, 'fr', 1)})")
+        lines_en.append(f"{table.provenance.title}: “{mention.spelling}” ({score:.1f})")
+        evidence.append(cell_location(table, mention.row, rule.column))
+    spread = "une seule graphie" if len(variants) == 1 else f"{len(variants)} graphies"
+    spread_en = "one spelling" if len(variants) == 1 else f"{len(variants)} spellings"
+    return Finding(
+        document=document, check="name_match", status="pass", severity="info",
+        subject=entity.canonical, field=rule.column, expected=entity.canonical,
+        observed=[{"table": tables[m.table].provenance.title, "spelling": m.spelling, "score": s}
+                  for m, s in entity.mentions],
+        unit="score", tables=tuple(dict.fromkeys(tables[m.table].provenance.title for m, _ in entity.mentions)),
+        location=evidence[0], evidence=tuple(evidence[1:]),
+        message_fr=f"{entity.canonical} — {spread} reliées : " + " ; ".join(lines_fr) + ".",
+        message_en=f"{entity.canonical} — {spread_en} linked: " + "; ".join(lines_en) + ".",
+        key=rule.kind,
+    )
+
+
+def _missing_finding(entity: Entity, table: ExtractedTable, rule: EntityRule, document: str) -> Finding:
+    seen = ", ".join(sorted({m.table for m, _ in entity.mentions}))
+    return Finding(
+        document=document, check="coverage", status="fail", severity="error",
+        subject=entity.canonical, field=rule.column, expected=entity.canonical, observed=None,
+        tables=(table.provenance.title,),
+        location=Location(page=table.provenance.page, table=table.provenance.title,
+                          column=table.column(rule.column).label, table_key=table.key),
+        message_fr=f"{entity.canonical} figure dans {seen} mais pas dans {table.provenance.title}.",
+        message_en=f"{entity.canonical} appears in {seen} but not in {table.provenance.title}.",
+        key=f"missing-{table.key}",
+    )
+
+
+def entity_frame(index: EntityIndex, tables: Mapping[str, ExtractedTable]) -> pd.DataFrame:
+    """One row per mention: the report's name-reconciliation view and a GX input."""
+    rows = [
+        {"kind": index.kind, "entity": entity.canonical, "table": mention.table,
+         "title": tables[mention.table].provenance.title,
+         "row": str(tables[mention.table].cells.at[mention.row, "row"]),
+         "spelling": mention.spelling, "score": score}
+        for entity in index.entities for mention, score in entity.mentions
+    ]
+    return pd.DataFrame(rows, columns=["kind", "entity", "table", "title", "row", "spelling", "score"])

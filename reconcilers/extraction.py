@@ -1,0 +1,57 @@
+"""What could not be read is itself a finding: unparsed cells, rows, tables, and captions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from extractors.table import CellProblem, ExtractedDocument
+from reconcilers.finding import Finding, Location
+
+
+def problem_findings(document: ExtractedDocument) -> list[Finding]:
+    problems = list(document.problems) + [p for t in document.tables for p in t.problems]
+    return [_finding(problem, number) for number, problem in enumerate(problems, 1)]
+
+
+def _finding(problem: CellProblem, number: int) -> Finding:
+    where_fr = " ".join(filter(None, [
+        problem.title, f"ligne {problem.row}" if problem.row else "", f"colonne « {problem.column} »" if problem.column else "",
+    ]))
+    where_en = " ".join(filter(None, [
+        problem.title, f"row {problem.row}" if problem.row else "", f"column “{problem.column}”" if problem.column else "",
+    ]))
+    text = f" : « {problem.text} »" if problem.text else ""
+    text_en = f": “{problem.text}”" if problem.text else ""
+    return Finding(
+        document=problem.document, check="extraction", status="fail",
+        severity="warning" if problem.table or problem.text else "info",
+        subject=problem.title or problem.document, field=problem.column or "",
+        observed=problem.text or None, tables=(problem.title,) if problem.title else (),
+        location=Location(page=problem.page, table=problem.title or None, row=problem.row,
+                          column=problem.column, text=problem.text or None, table_key=problem.table or None),
+        message_fr=f"{where_fr or problem.document} — {problem.reason_fr}{text}.",
+        message_en=f"{where_en or problem.document} — {problem.reason_en}{text_en}.",
+        key=f"{problem.table}-{problem.row}-{number}",
+    )
+
+
+def caption_findings(document: ExtractedDocument) -> list[Finding]:
+    """One table number used for two different tables misleads every cross-reference to it."""
+    by_number: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for number, title, offset in document.captions:
+        by_number[number].append((title, offset))
+    findings: list[Finding] = []
+    for number, entries in by_number.items():
+        titles = list(dict.fromkeys(title for title, _ in entries))
+        if len(titles) > 1:
+            findings.append(Finding(
+                document=document.name, check="numbering", status="fail", severity="warning",
+                subject=f"Tableau {number}", field="numéro", expected=1, observed=len(titles), unit="count",
+                location=Location(table=f"Tableau {number}", text=" | ".join(titles)),
+                message_fr=f"Le numéro « Tableau {number} » désigne {len(titles)} tableaux différents : "
+                           + " ; ".join(f"« {t} »" for t in titles) + ".",
+                message_en=f"“Tableau {number}” names {len(titles)} different tables: "
+                           + "; ".join(f"“{t}”" for t in titles) + ".",
+                key=number,
+            ))
+    return findings
