@@ -26,7 +26,7 @@ import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,7 +127,7 @@ def prf(correct: int, found: int, expected: int) -> dict[str, float]:
 
 
 @contextlib.contextmanager
-def quiet() -> Iterable[None]:
+def quiet() -> Iterator[None]:
     """Baselines print warnings for every page without a table; keep the report readable."""
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("ignore")

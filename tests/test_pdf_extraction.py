@@ -174,3 +174,18 @@ def test_extract_command_writes_tables_and_goes_on_after_a_bad_file(pdfs, tmp_pa
 
 def test_extract_command_returns_2_when_nothing_is_readable(pdfs, tmp_path):
     assert extract_files([pdfs["locked"]], tmp_path / "out") == 2
+
+
+def test_spec_with_other_width_maps_what_it_can_and_says_so(pdfs):
+    narrow = TableSpec(key="biens", caption=r"Tableau\s*5", columns=SPEC.tables[0].columns[:2])
+    spec = DocumentSpec(name="t.yaml", kind="par", documents=("*.pdf",), tables=(narrow,))
+    table = extract_pdf(pdfs["ruled"], spec).table("biens")
+    assert [c.key for c in table.columns] == ["nom", "surface"]
+    assert table.values["surface"].iloc[0] == 1200.0
+    assert any("4 columns in the PDF, the spec describes 3" == p.reason_en for p in table.problems)
+
+
+def test_table_whose_caption_matches_no_spec_keeps_a_generic_key(pdfs):
+    other = TableSpec(key="autre", caption=r"Tableau\s*9\s*:", columns=SPEC.tables[0].columns)
+    spec = DocumentSpec(name="t.yaml", kind="par", documents=("*.pdf",), tables=(other,))
+    assert [t.key for t in extract_pdf(pdfs["ruled"], spec).tables] == ["T1"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.pdf.cells import header_labels
 from extractors.pdf.grids import Grid, PdfGrid
@@ -58,17 +59,18 @@ def guess_kind(texts: list[str]) -> str:
     return next((kind for kind in _GUESSED_KINDS if _parse_all(filled, kind, None) is not None), "text")
 
 
-def _spec_layout(grid: PdfGrid, spec: TableSpec) -> tuple[list[ColumnSpec | None], list[str]]:
-    """Which spec column each grid column holds (None for the row label), and any mismatch."""
+def _spec_layout(grid: PdfGrid, spec: TableSpec) -> tuple[list[ColumnSpec | None], int | None]:
+    """Which spec column each grid column holds (None for the row label), and the expected
+    width when the grid's differs (its columns are then mapped as far as they go)."""
     leading = [c for c in spec.columns if c.leading]
     body = [c for c in spec.columns if not c.leading]
     if grid.width == len(leading) + 1 + len(body):
-        return [*leading, None, *body], []
+        return [*leading, None, *body], None
     if grid.width == 1 + len(body):
-        return [None, *body], []
+        return [None, *body], None
     layout: list[ColumnSpec | None] = [None, *body][: grid.width]
     layout += [None] * (grid.width - len(layout))
-    return layout, [f"{grid.width} columns in the PDF, the spec describes {1 + len(body)}"]
+    return layout, 1 + len(body)
 
 
 def _guessed_layout(grid: PdfGrid, body: Grid) -> list[ColumnSpec | None]:
@@ -88,8 +90,12 @@ def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = No
     page = grid.pages[0]
     notes: list[CellProblem] = []
     if spec:
-        layout, mismatches = _spec_layout(grid, spec)
-        notes = [CellProblem(document, key, title, None, None, "", f"colonnes : {m}", m, page) for m in mismatches]
+        layout, expected = _spec_layout(grid, spec)
+        if expected is not None:
+            notes.append(CellProblem(
+                document, key, title, None, None, "",
+                f"{grid.width} colonnes dans le PDF, la spécification en décrit {expected}",
+                f"{grid.width} columns in the PDF, the spec describes {expected}", page))
     else:
         layout = _guessed_layout(grid, body)
     rows = []
@@ -113,4 +119,4 @@ def match_spec(grid: PdfGrid, specs: list[TableSpec]) -> TableSpec | None:
     """The first unused TableSpec whose caption pattern the grid's caption matches."""
     if not grid.caption:
         return None
-    return next((s for s in specs if re.search(s.caption, grid.caption, re.IGNORECASE)), None)
+    return next((s for s in specs if re.search(expand(s.caption), grid.caption, re.IGNORECASE)), None)
