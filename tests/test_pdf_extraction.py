@@ -189,3 +189,9 @@ def test_table_whose_caption_matches_no_spec_keeps_a_generic_key(pdfs):
     other = TableSpec(key="autre", caption=r"Tableau\s*9\s*:", columns=SPEC.tables[0].columns)
     spec = DocumentSpec(name="t.yaml", kind="par", documents=("*.pdf",), tables=(other,))
     assert [t.key for t in extract_pdf(pdfs["ruled"], spec).tables] == ["T1"]
+
+
+def test_generic_keys_never_take_a_spec_table_key(pdfs):
+    other = TableSpec(key="T1", caption=r"Tableau\s*9\s*:", columns=SPEC.tables[0].columns)
+    spec = DocumentSpec(name="t.yaml", kind="par", documents=("*.pdf",), tables=(other,))
+    assert [t.key for t in extract_pdf(pdfs["ruled"], spec).tables] == ["PDF-T1"]

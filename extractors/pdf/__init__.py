@@ -18,6 +18,12 @@ from extractors.table import ExtractedDocument, ExtractedTable
 __all__ = ["PdfError", "Reading", "extract_pdf", "read_pdf"]
 
 
+def generic_key(number: int, taken: set[str]) -> str:
+    """`T3` for the third table, `PDF-T3` when the spec already names a table `T3`."""
+    key = f"T{number}"
+    return f"PDF-{key}" if key in taken else key
+
+
 def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int = 500) -> ExtractedDocument:
     """Every table of a PDF, typed by `spec` where a table's caption matches one of its tables.
 
@@ -28,12 +34,13 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
     path = Path(path)
     reading = read_pdf(path, max_pages=max_pages)
     unused = list(spec.tables) if spec else []
+    spec_keys = {table.key for table in unused}
     tables: list[ExtractedTable] = []
     for number, grid in enumerate(reading.grids, start=1):
         table_spec = match_spec(grid, unused)
         if table_spec:
             unused.remove(table_spec)
-        key = table_spec.key if table_spec else f"T{number}"
+        key = table_spec.key if table_spec else generic_key(number, spec_keys)
         tables.append(to_table(grid, path.name, key, table_spec))
     return ExtractedDocument(
         name=path.name,

@@ -116,7 +116,12 @@ def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = No
 
 
 def match_spec(grid: PdfGrid, specs: list[TableSpec]) -> TableSpec | None:
-    """The first unused TableSpec whose caption pattern the grid's caption matches."""
+    """The first of `specs` whose caption pattern matches the grid's caption.
+
+    The pattern is tried on the caption followed by the first row, as in a text dump
+    where the header follows the caption, so a look-ahead such as `(?=\\s*N°)` works.
+    """
     if not grid.caption:
         return None
-    return next((s for s in specs if re.search(expand(s.caption), grid.caption, re.IGNORECASE)), None)
+    subject = " ".join([grid.caption, *(grid.grid[0] if grid.grid else [])])
+    return next((s for s in specs if re.search(expand(s.caption), subject, re.IGNORECASE)), None)

@@ -1,0 +1,168 @@
+"""Render PDF versions of the text documents in raw/, to exercise the PDF path on known content.
+
+The tables come from the text extractor's output (the spec's tables, in the order
+they stand in the text); a document whose spec names no table has its
+tab-separated lines drawn as one table instead. A document with a spec that types
+areas or amounts (a PAR) gets ruled portrait tables; the others get landscape
+tables without rules. Long tables break over pages with their header repeated;
+the prose between tables is set as paragraphs.
+
+    .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw] [--out DIR=RAW_DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from extractors.table import ROW_LABEL, ExtractedDocument, ExtractedTable  # noqa: E402
+from extractors.text_document import extract_text_document  # noqa: E402
+from pipeline.specs import load_specs  # noqa: E402
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+PARAGRAPH_CHARS = 700   # one-line text dumps are cut into paragraphs at a sentence near this length
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ý0-9])")
+
+
+def _visible(text: str) -> str:
+    """Symbol-font bullets dumped as private-use code points have no glyph: a dash instead."""
+    return "".join("-" if unicodedata.category(ch) == "Co" else ch for ch in text)
+
+
+def _fold(text: str) -> str:
+    """Without a Unicode font, Latin-1 only: typographic signs become their plain forms."""
+    plain = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-",
+                                          "…": "...", "œ": "oe", "Œ": "OE", "\u202f": " "}))
+    return unicodedata.normalize("NFKC", plain).encode("latin-1", "replace").decode("latin-1")
+
+
+class Renderer:
+    """An fpdf2 document with a font that can write the text as it is."""
+
+    def __init__(self, landscape: bool) -> None:
+        self.pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
+        self.pdf.set_auto_page_break(True, margin=15)
+        self.pdf.set_margins(15, 15, 15)
+        if FONT.exists():
+            self.pdf.add_font("body", "", str(FONT))
+            self.pdf.set_font("body", size=9)
+            self.clean = _visible
+        else:
+            self.pdf.set_font("helvetica", size=9)
+            self.clean = lambda text: _fold(_visible(text))
+        self.pdf.add_page()
+
+    def paragraphs(self, text: str) -> None:
+        for block in re.split(r"\n\s*\n|\n", text):
+            block = " ".join(block.split())
+            while block:
+                cut = len(block)
+                if len(block) > PARAGRAPH_CHARS:
+                    ends = [m.end() for m in _SENTENCE_END.finditer(block, PARAGRAPH_CHARS)]
+                    cut = ends[0] if ends else len(block)
+                self.pdf.multi_cell(0, 4.5, self.clean(block[:cut].strip()), new_x="LMARGIN", new_y="NEXT")
+                self.pdf.ln(2)
+                block = block[cut:].strip()
+
+    def table(self, caption: str, header: list[str], rows: list[list[str]], ruled: bool) -> None:
+        self.pdf.ln(2)
+        self.pdf.multi_cell(0, 5, self.clean(caption), new_x="LMARGIN", new_y="NEXT")
+        with self.pdf.table(
+            borders_layout="ALL" if ruled else "NONE", repeat_headings=1, text_align="LEFT",
+            line_height=4.5, headings_style=FontFace(emphasis=""),
+        ) as table:
+            for cells in [header, *rows]:
+                table.row([self.clean(cell) for cell in cells])
+        self.pdf.ln(4)
+
+
+def _table_rows(table: ExtractedTable) -> tuple[list[str], list[list[str]]]:
+    """Header and rows as printed: the row label first, then the spec's columns."""
+    keys = [column.key for column in table.columns]
+    header = ["N°", *[column.label for column in table.columns]]
+    rows = [[str(record[ROW_LABEL]), *[str(record[key]) for key in keys]]
+            for record in table.cells.fillna("").to_dict("records")]
+    return header, rows
+
+
+def _render_spec_tables(renderer: Renderer, document: ExtractedDocument, ruled: bool) -> None:
+    """Prose and tables in text order, each table where its span stood."""
+    placed = sorted((t for t in document.tables if t.provenance.span), key=lambda t: t.provenance.span[0])
+    position = 0
+    for table in placed:
+        start, end = table.provenance.span
+        if start < position:
+            continue
+        renderer.paragraphs(document.text[position:start])
+        header, rows = _table_rows(table)
+        renderer.table(table.provenance.caption or table.provenance.title, header, rows, ruled)
+        position = end
+    renderer.paragraphs(document.text[position:])
+
+
+def _render_tab_blocks(renderer: Renderer, text: str, ruled: bool) -> None:
+    """Runs of tab-separated lines are tables, their first line the header; the rest is prose."""
+    block: list[list[str]] = []
+    prose: list[str] = []
+
+    def flush_table() -> None:
+        if block:
+            width = max(len(cells) for cells in block)
+            padded = [cells + [""] * (width - len(cells)) for cells in block]
+            renderer.table("", padded[0], padded[1:], ruled)
+            block.clear()
+
+    for line in text.splitlines():
+        if "\t" in line:
+            if prose:
+                renderer.paragraphs("\n".join(prose))
+                prose.clear()
+            block.append([cell.strip() for cell in line.split("\t")])
+        else:
+            flush_table()
+            if line.strip():
+                prose.append(line)
+    flush_table()
+    renderer.paragraphs("\n".join(prose))
+
+
+def render(path: Path, out_dir: Path, specs: list) -> Path:
+    """One text document as a PDF next to it (or in `out_dir`)."""
+    spec = next((s for s in specs if s.serves(path.name)), None)
+    document = extract_text_document(path, spec.document if spec else None)
+    typed = any(column.is_quantity for table in document.tables for column in table.columns)
+    renderer = Renderer(landscape=not typed)
+    if document.tables:
+        _render_spec_tables(renderer, document, ruled=typed)
+    else:
+        _render_tab_blocks(renderer, document.text, ruled=typed)
+    target = out_dir / f"{path.stem}.pdf"
+    renderer.pdf.output(str(target))
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("raw_dir", nargs="?", type=Path, default=Path("raw"))
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    specs, errors = load_specs(args.raw_dir)
+    for error in errors:
+        print(error, file=sys.stderr)
+    out_dir = args.out or args.raw_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(args.raw_dir.glob("*.txt")):
+        print(render(path, out_dir, specs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
