@@ -26,7 +26,7 @@ _DEFAULT_PATTERNS = {
 # Page numbers printed at the foot of a page land inside the flattened text; after a
 # figure an arabic page number cannot be told from a thousands group, so only roman ones.
 _TRAILING_PAGE_MARKS = r"(?:(?:\s+[ivxl]{1,6})+|(?<=[^\d\s])(?:\s+\d{1,3})+)?"
-_ROMAN_PAGE_MARK = r"(?:\s+[ivxl]{1,6})?"
+_ROMAN_PAGE_MARK = r"(?:\s+[ivxl]{1,6})??"
 _TOKEN_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
 _MAX_STEPS = 20_000
 
@@ -92,11 +92,11 @@ def cut_numbered(body: str, spec: TableSpec) -> RowCut:
     lead_tail = rf"(?:\s+(?P<lead__next>{leading}))?" if leading else ""
     row = _row_grammar(spec.columns)
     middle = re.compile(rf"(?P<number>\d+){row}{_ROMAN_PAGE_MARK}{lead_tail}")
-    pages = _TRAILING_PAGE_MARKS
-    # The last row carries the total when the table has one; without it only as a fallback.
-    last_forms = [re.compile(rf"(?P<number>\d+){row}{lead_tail}{pages}")]
-    if spec.total is not None:
-        last_forms.insert(0, re.compile(rf"(?P<number>\d+){row}{lead_tail}{_total_grammar(spec)}{pages}"))
+    # The last row carries the total when the table has one; page numbers after it are
+    # skipped only when nothing else lets the row fit.
+    closings = [_total_grammar(spec), ""] if spec.total is not None else [""]
+    last_forms = [re.compile(rf"(?P<number>\d+){row}{lead_tail}{closing}{pages}")
+                  for closing in closings for pages in ("", _TRAILING_PAGE_MARKS)]
     starts = list(_TOKEN_NUMBER.finditer(text))
     first_lead = ""
     steps = 0

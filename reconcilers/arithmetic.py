@@ -9,6 +9,7 @@ from reconcilers.cells import cell_location, unit_of
 from reconcilers.checks import ArithmeticRule
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
+from reconcilers.names import split_joined
 
 _SLACK = 1e-6
 
@@ -30,7 +31,7 @@ def check_row_arithmetic(table: ExtractedTable, rule: ArithmeticRule) -> list[Fi
             continue
         tolerance = table.tolerances.at[index, rule.column]
         tolerance = _SLACK + (0.0 if pd.isna(tolerance) else float(tolerance))
-        subject = str(table.cells.at[index, _subject_column(table)] or table.cells.at[index, ROW_LABEL])
+        subject = split_joined(str(table.cells.at[index, _subject_column(table)] or table.cells.at[index, ROW_LABEL]))
         fr, en = comparison(f"{subject} — {what_fr}", f"{subject} — {what_en}",
                             float(computed), float(stated), unit,
                             expected_fr="calculé", expected_en="computed")

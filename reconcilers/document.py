@@ -13,7 +13,7 @@ from reconcilers.checks import ChecksSpec
 from reconcilers.claims import check_claims
 from reconcilers.cross_table import check_agreement, check_declared_losses, check_per_entity, check_twins
 from reconcilers.entities import EntityIndex, entity_findings, entity_frame, link_table_entities
-from reconcilers.extraction import caption_findings, problem_findings
+from reconcilers.extraction import broken_reference_findings, caption_findings, problem_findings
 from reconcilers.finding import Finding
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
@@ -30,7 +30,8 @@ class Reconciliation:
 
 def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: ChecksSpec | None) -> Reconciliation:
     tables = {t.key: t for t in document.tables}
-    findings: list[Finding] = problem_findings(document) + caption_findings(document)
+    findings: list[Finding] = (problem_findings(document) + caption_findings(document)
+                               + broken_reference_findings(document))
     frames: dict[str, pd.DataFrame] = {}
     for table in document.tables:
         findings += check_equivalences(table)

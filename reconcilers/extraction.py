@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from extractors.table import CellProblem, ExtractedDocument
@@ -54,4 +55,25 @@ def caption_findings(document: ExtractedDocument) -> list[Finding]:
                            + "; ".join(f"“{t}”" for t in titles) + ".",
                 key=number,
             ))
+    return findings
+
+
+# What a word processor prints where a cross-reference or a table-of-contents entry broke.
+_BROKEN_REFERENCE = re.compile(
+    r"Error! (?:Bookmark not defined|Reference source not found)\.?|Erreur ! (?:Signet non défini|Source du renvoi introuvable)\.?"
+)
+
+
+def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
+    """A broken reference in the text means a table or section the reader cannot find."""
+    findings = []
+    for number, match in enumerate(_BROKEN_REFERENCE.finditer(document.text), 1):
+        context = " ".join(document.text[max(0, match.start() - 80): match.end()].split())
+        findings.append(Finding(
+            document=document.name, check="numbering", status="fail", severity="warning",
+            subject=match.group(0), field="renvoi", observed=match.group(0), location=Location(text=context),
+            message_fr=f"Renvoi cassé dans le document : « {context} ».",
+            message_en=f"Broken cross-reference in the document: “{context}”.",
+            key=f"reference-{number}",
+        ))
     return findings
