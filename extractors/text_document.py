@@ -11,6 +11,7 @@ from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import CellProblem, ExtractedDocument, ExtractedTable, Provenance
+from extractors.tsv import cut_tsv_table
 
 _NEXT_CAPTION = re.compile(r"Tableau\s*\d+\s*:")
 
@@ -118,4 +119,5 @@ def _quality(parsed: int, failed: int) -> float:
 CUTTERS: dict[str, TableCutter] = {
     "numbered": cut_flattened_table,
     "labelled": cut_flattened_table,
+    "tsv": cut_tsv_table,
 }

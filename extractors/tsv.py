@@ -1,0 +1,334 @@
+"""Tab-separated text dumps of landscape tables (cells split by tabs, HTML markup inside).
+
+Such a dump is a run of lines between two anchors of the spec (`header`, `end`); each
+line is a row and each tab a cell boundary. What the layout says beyond the cells is
+read from the spec's `options`, never guessed here:
+
+- `positions`: column key -> cell index (default: the spec's cell columns in order);
+- `short_rows: right`: a row with fewer cells than the table lost its leading cells
+  (a page whose first column is empty everywhere is dumped without it);
+- `kinds`: rules that make a row a `subtotal` or `total` (by its text, by which columns
+  it fills, by its bold markup, or as the last such row);
+- `block_column`: a sub-total closes a block; each row gets its block number there;
+- `span_block`: columns whose one printed value spans the whole block (an axis name);
+- `bold_column`: a flag column recording bold markup, which carries meaning in these tables;
+- `continuation`: a row after a page break that continues the row before it;
+- `required`: an item row with all these columns empty is a stray fragment;
+- `labels`: templates naming the rows (`{block}`, `{n}`, `{text}` or a column key);
+- `join`: a second anchored range holding some columns of the same rows, in the same order
+  (a table printed in two halves).
+
+Every cell then goes through `build_table`, like the cells of any other extractor.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractors.flattened import expand
+from extractors.frame import RawRow, build_table
+from extractors.spec import TableSpec
+from extractors.table import CellProblem, ExtractedTable, Provenance
+
+_TAG = re.compile(r"<[^>]+>")
+_BOLD = re.compile(r"<(?:b|strong)\b", re.IGNORECASE)
+_BREAK = re.compile(r"\n[ \t]*\n")
+_FIELD = re.compile(r"\{(\w+)\}")
+_KINDS = ("item", "subtotal", "total")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """When a row is not an item: all the given conditions hold."""
+
+    kind: str
+    match: str | None = None            # regex on the row's text (or on `column`'s text)
+    column: str | None = None
+    only: tuple[str, ...] = ()          # the row fills no column but these
+    bold: bool | None = None
+    last: bool = False                  # only the last row meeting the other conditions
+
+    def __post_init__(self) -> None:
+        if self.kind not in _KINDS:
+            raise ValueError(f"tsv kind rule: unknown kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """A row after a page break that carries on the row before it, cell by cell."""
+
+    after_break: bool = True
+    empty: tuple[str, ...] = ()         # columns that stay empty in a continuation
+    lowercase: str | None = None        # column whose text starts in lower case
+
+
+@dataclass(frozen=True)
+class Part:
+    """One anchored range of lines and where each column stands in its cells."""
+
+    header: str | None
+    end: str | None
+    positions: dict[str, int] = field(hash=False)
+    width: int = 0
+
+
+@dataclass(frozen=True)
+class TsvOptions:
+    """The `options` of a tsv table, checked once so that a typo in a spec is an error."""
+
+    main: Part
+    join: Part | None = None
+    short_rows: str = "left"
+    kinds: tuple[KindRule, ...] = ()
+    block_column: str | None = None
+    span_block: tuple[str, ...] = ()
+    bold_column: str | None = None
+    continuation: Continuation | None = None
+    required: tuple[str, ...] = ()
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def of(cls, spec: TableSpec) -> TsvOptions:
+        options = dict(spec.options)
+        known = {"positions", "width", "join", "short_rows", "kinds", "block_column", "span_block",
+                 "bold_column", "continuation", "required", "labels"}
+        unknown = set(options) - known
+        if unknown:
+            raise ValueError(f"table {spec.key}: unknown tsv option(s) {sorted(unknown)}")
+        synthetic = {options.get("block_column"), options.get("bold_column")}
+        join = options.get("join")
+        joined = set((join or {}).get("positions", {}))
+        cell_columns = [c.key for c in spec.columns if c.key not in synthetic and c.key not in joined]
+        positions = dict(options.get("positions") or {k: i for i, k in enumerate(cell_columns)})
+        main = Part(spec.header, spec.end, positions, int(options.get("width", 0)) or max(positions.values()) + 1)
+        return cls(
+            main=main,
+            join=_part(join) if join else None,
+            short_rows=options.get("short_rows", "left"),
+            kinds=tuple(KindRule(**{**rule, "only": tuple(rule.get("only", ()))}) for rule in options.get("kinds", ())),
+            block_column=options.get("block_column"),
+            span_block=tuple(options.get("span_block", ())),
+            bold_column=options.get("bold_column"),
+            continuation=_continuation(options["continuation"]) if options.get("continuation") else None,
+            required=tuple(options.get("required", ())),
+            labels={kind: (t,) if isinstance(t, str) else tuple(t) for kind, t in (options.get("labels") or {}).items()},
+        )
+
+
+def _part(entry: dict[str, Any]) -> Part:
+    positions = dict(entry["positions"])
+    return Part(entry.get("header"), entry.get("end"), positions, int(entry.get("width", 0)) or max(positions.values()) + 1)
+
+
+def _continuation(entry: dict[str, Any]) -> Continuation:
+    return Continuation(bool(entry.get("after_break", True)), tuple(entry.get("empty", ())), entry.get("lowercase"))
+
+
+@dataclass
+class _Row:
+    """A row while it is being assembled: cells, markup, and what stood around it."""
+
+    cells: dict[str, str]
+    bold: bool
+    after_break: bool
+    extra: str = ""                     # text beyond the table's last column
+    kind: str = "item"
+    block: int | None = None
+    label: str = ""
+
+
+def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
+    """A tab-separated table between the spec's anchors, as an ExtractedTable."""
+    from extractors.text_document import missing_table  # text_document registers this cutter
+    options = TsvOptions.of(spec)
+    caption = re.compile(expand(spec.caption)).search(text)
+    if caption is None:
+        raise missing_table(document, spec, "ancre du document introuvable", "document anchor not found")
+    start, stop = _range(text, caption.end(), options.main, spec, document)
+    rows = _read(text[start:stop], options.main, options.short_rows)
+    problems: list[CellProblem] = []
+    if options.join:
+        join_start, join_stop = _range(text, caption.end(), options.join, spec, document)
+        rows = _joined(rows, _read(text[join_start:join_stop], options.join, options.short_rows), spec, document, problems)
+    if options.continuation:
+        rows = _merge_continuations(rows, options.continuation)
+    _assign_kinds(rows, options.kinds)
+    rows = _drop_fragments(rows, options.required, spec, document, problems)
+    _assign_blocks(rows, options.span_block)
+    _assign_labels(rows, options.labels)
+    for row in rows:
+        if row.extra:
+            problems.append(_problem(spec, document, row.label, row.extra,
+                                     "texte hors des colonnes du tableau", "text beyond the table's columns"))
+    provenance = Provenance(
+        document=document, title=spec.title or spec.key,
+        pages=(spec.page,) if spec.page is not None else (),
+        method="tsv", reason="tableau en texte tabulé : une ligne par rangée, une tabulation par cellule",
+        caption=" ".join(caption.group(0).split()), span=(start, stop),
+        quality=round(1 - sum(1 for p in problems if p.row) / max(1, len(rows)), 3),
+    )
+    raw_rows = [RawRow(label=row.label, kind=row.kind, cells=_cells(row, options)) for row in rows]
+    return build_table(spec.key, provenance, spec.columns, raw_rows, tuple(problems))
+
+
+def _range(text: str, after: int, part: Part, spec: TableSpec, document: str) -> tuple[int, int]:
+    from extractors.text_document import missing_table  # text_document registers this cutter
+    start = after
+    if part.header:
+        header = re.compile(expand(part.header)).search(text, after)
+        if header is None:
+            raise missing_table(document, spec, "début du tableau introuvable", "table start not found")
+        start = header.end()
+    end = re.compile(expand(part.end)).search(text, start) if part.end else None
+    return start, end.start() if end else len(text)
+
+
+def _read(body: str, part: Part, short_rows: str) -> list[_Row]:
+    """One row per non-blank line; blank lines only mark page breaks."""
+    rows: list[_Row] = []
+    after_break = False
+    for line in body.split("\n"):
+        if not line.strip():
+            after_break = bool(rows)
+            continue
+        raw = line.rstrip("\r").split("\t")
+        if len(raw) < part.width and short_rows == "right":
+            raw = [""] * (part.width - len(raw)) + raw
+        cells = [clean(cell) for cell in raw]
+        rows.append(_Row(
+            cells={key: cells[i] if i < len(cells) else "" for key, i in part.positions.items()},
+            bold=any(_BOLD.search(cell) for cell in raw),
+            after_break=after_break,
+            extra=" | ".join(cell for cell in cells[part.width:] if cell),
+        ))
+        after_break = False
+    return rows
+
+
+def clean(cell: str) -> str:
+    """A cell's text without markup or entities, on one line."""
+    return " ".join(html.unescape(_TAG.sub(" ", cell)).split())
+
+
+def _joined(rows: list[_Row], others: list[_Row], spec: TableSpec, document: str,
+            problems: list[CellProblem]) -> list[_Row]:
+    """Two halves of the same rows, joined by order; a row without its other half is said."""
+    if len(rows) != len(others):
+        problems.append(_problem(
+            spec, document, None, f"{len(rows)} / {len(others)}",
+            f"les deux parties du tableau n’ont pas le même nombre de lignes ({len(rows)} et {len(others)})",
+            f"the two parts of the table have different row counts ({len(rows)} and {len(others)})",
+        ))
+    joined = []
+    for index in range(max(len(rows), len(others))):
+        own = rows[index] if index < len(rows) else _Row({}, False, False)
+        other = others[index] if index < len(others) else _Row({}, False, False)
+        joined.append(_Row({**own.cells, **other.cells}, own.bold or other.bold, own.after_break,
+                           " | ".join(filter(None, (own.extra, other.extra)))))
+    return joined
+
+
+def _merge_continuations(rows: list[_Row], rule: Continuation) -> list[_Row]:
+    merged: list[_Row] = []
+    for row in rows:
+        first = row.cells.get(rule.lowercase, "") if rule.lowercase else ""
+        continues = (
+            merged and (row.after_break or not rule.after_break)
+            and all(not row.cells.get(key) for key in rule.empty)
+            and (not rule.lowercase or (first[:1].islower()))
+        )
+        if continues:
+            previous = merged[-1]
+            previous.cells = {k: " ".join(filter(None, (v, row.cells.get(k, "")))) for k, v in previous.cells.items()}
+            previous.bold = previous.bold or row.bold
+            previous.extra = " | ".join(filter(None, (previous.extra, row.extra)))
+        else:
+            merged.append(row)
+    return merged
+
+
+def _assign_kinds(rows: list[_Row], rules: tuple[KindRule, ...]) -> None:
+    for rule in rules:
+        hits = [row for row in rows if row.kind == "item" and _meets(row, rule)]
+        for row in hits[-1:] if rule.last else hits:
+            row.kind = rule.kind
+
+
+def _meets(row: _Row, rule: KindRule) -> bool:
+    if rule.bold is not None and row.bold != rule.bold:
+        return False
+    filled = {key for key, text in row.cells.items() if text}
+    if rule.only and (not filled or not filled <= set(rule.only)):
+        return False
+    if rule.match is not None:
+        texts = [row.cells.get(rule.column, "")] if rule.column else list(row.cells.values())
+        return any(re.search(rule.match, text) for text in texts if text)
+    return True
+
+
+def _drop_fragments(rows: list[_Row], required: tuple[str, ...], spec: TableSpec, document: str,
+                    problems: list[CellProblem]) -> list[_Row]:
+    """An item with none of the required columns is a piece of a cell cut by a page break."""
+    if not required:
+        return rows
+    kept = []
+    for row in rows:
+        if row.kind == "item" and not any(row.cells.get(key) for key in required):
+            text = " | ".join(text for text in row.cells.values() if text)
+            problems.append(_problem(spec, document, None, text,
+                                     "fragment de cellule isolé, hors de toute ligne : ignoré",
+                                     "stray cell fragment outside any row: ignored"))
+            continue
+        kept.append(row)
+    return kept
+
+
+def _assign_blocks(rows: list[_Row], span: tuple[str, ...]) -> None:
+    """Block n is closed by the n-th sub-total; a spanning cell's text fills its whole block."""
+    block = 1
+    for row in rows:
+        if row.kind == "total":
+            continue
+        row.block = block
+        if row.kind == "subtotal":
+            block += 1
+    for key in span:
+        first: dict[int, str] = {}
+        for row in rows:
+            if row.block is not None and row.kind == "item" and row.cells.get(key):
+                first.setdefault(row.block, row.cells[key])
+        for row in rows:
+            if row.kind == "item" and row.block in first:
+                row.cells[key] = first[row.block]
+
+
+def _assign_labels(rows: list[_Row], templates: dict[str, tuple[str, ...]]) -> None:
+    position: dict[int | None, int] = {}
+    for row in rows:
+        if row.kind == "item":
+            position[row.block] = position.get(row.block, 0) + 1
+        values = {**row.cells, "block": "" if row.block is None else str(row.block),
+                  "n": str(position.get(row.block, 0)), "text": " ".join(t for t in row.cells.values() if t)}
+        for template in templates.get(row.kind, ("{text}",)):
+            if all(values.get(name) for name in _FIELD.findall(template)):
+                row.label = _FIELD.sub(lambda m: values[m.group(1)], template)
+                break
+        if not row.label:
+            row.label = values["text"] or f"{row.kind} {row.block or ''}".strip()
+
+
+def _cells(row: _Row, options: TsvOptions) -> dict[str, str]:
+    cells = dict(row.cells)
+    if options.block_column and row.block is not None:
+        cells[options.block_column] = str(row.block)
+    if options.bold_column:
+        cells[options.bold_column] = "x" if row.bold else ""
+    return cells
+
+
+def _problem(spec: TableSpec, document: str, row: str | None, text: str, reason_fr: str, reason_en: str) -> CellProblem:
+    return CellProblem(document=document, table=spec.key, title=spec.title or spec.key, row=row,
+                       column=None, text=text, reason_fr=reason_fr, reason_en=reason_en, page=spec.page)
