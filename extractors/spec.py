@@ -6,7 +6,24 @@ extractors read them. Nothing here knows any particular document.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+class _Keyed(Protocol):
+    key: str
+
+
+Keyed = TypeVar("Keyed", bound=_Keyed)
+
+
+def find_by_key(items: Iterable[Keyed], key: str, owner: str) -> Keyed:
+    """The item with that key; a KeyError naming the owner otherwise."""
+    for item in items:
+        if item.key == key:
+            return item
+    raise KeyError(f"{owner} has no {key!r}")
+
 
 COLUMN_TYPES = ("text", "name", "area", "money", "money_millions", "count", "number", "percent", "flag")
 LAYOUTS = ("numbered", "labelled", "tsv")
@@ -70,10 +87,7 @@ class TableSpec:
     options: dict = field(default_factory=dict, hash=False)  # layout-specific settings
 
     def column(self, key: str) -> ColumnSpec:
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(f"table {self.key} has no column {key!r}")
+        return find_by_key(self.columns, key, f"table {self.key}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +100,4 @@ class DocumentSpec:
     tables: tuple[TableSpec, ...] = ()
 
     def table(self, key: str) -> TableSpec:
-        for table in self.tables:
-            if table.key == key:
-                return table
-        raise KeyError(f"spec {self.name} has no table {key!r}")
+        return find_by_key(self.tables, key, f"spec {self.name}")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from extractors.spec import ColumnSpec
+from extractors.spec import ColumnSpec, find_by_key
 
 ROW_LABEL = "row"    # column holding the row's label as printed (its number, or its caption)
 ROW_KIND = "kind"    # item | subtotal | total
@@ -59,10 +59,7 @@ class ExtractedTable:
     problems: tuple[CellProblem, ...] = ()
 
     def column(self, key: str) -> ColumnSpec:
-        for column in self.columns:
-            if column.key == key:
-                return column
-        raise KeyError(f"table {self.key} has no column {key!r}")
+        return find_by_key(self.columns, key, f"table {self.key}")
 
     def items(self) -> pd.DataFrame:
         """The rows that are neither sub-totals nor totals."""
@@ -81,7 +78,4 @@ class ExtractedDocument:
     captions: tuple[tuple[str, str, int], ...] = field(default=())  # (number, title, offset) of every caption seen
 
     def table(self, key: str) -> ExtractedTable:
-        for table in self.tables:
-            if table.key == key:
-                return table
-        raise KeyError(f"{self.name} has no table {key!r}")
+        return find_by_key(self.tables, key, self.name)
