@@ -49,7 +49,7 @@ class SuiteSpec:
 
 def table_suite(table: ExtractedTable) -> SuiteSpec:
     """Every figure cell of an item row is read and not negative; an entity is named once."""
-    items = table.values[table.values[ROW_KIND] == "item"].reset_index(drop=True)
+    items = table.items().reset_index(drop=True)
     labels = tuple(str(x) for x in table.cells.loc[table.values[ROW_KIND] == "item", ROW_LABEL])
     expectations: list[ExpectationSpec] = []
     frame = pd.DataFrame({ROW_LABEL: list(labels)})

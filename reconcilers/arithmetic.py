@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.checks import ArithmeticRule
 from reconcilers.finding import Finding
@@ -17,7 +17,7 @@ _SLACK = 1e-6
 def check_row_arithmetic(table: ExtractedTable, rule: ArithmeticRule) -> list[Finding]:
     """One finding per item row: the stated value against the formula, within the rounding
     of the stated figure (9,77 ha stands for 9,775 ha; 5,55 ha does not stand for 5,4 ha)."""
-    items = table.values[table.values[ROW_KIND] == "item"]
+    items = table.items()
     numeric = items[[c.key for c in table.columns if c.is_quantity]].apply(pd.to_numeric, errors="coerce")
     expected = numeric.eval(rule.formula)
     inputs = [c.key for c in table.columns if c.key in rule.formula and c.key != rule.column]

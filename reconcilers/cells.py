@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from extractors.quantity import BASE_UNIT
-from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.checks import CellRef
 from reconcilers.finding import Location
 
@@ -78,7 +78,7 @@ def resolve(ref: CellRef, tables: Mapping[str, ExtractedTable]) -> CellValue | l
         tolerance = table.tolerances.at[index, ref.column]
         return CellValue(float(value), unit, cell_location(table, index, ref.column),
                          0.0 if pd.isna(tolerance) else float(tolerance))
-    items = table.values[table.values[ROW_KIND] == "item"]
+    items = table.items()
     column = pd.to_numeric(items[ref.column], errors="coerce")
     locations = tuple(cell_location(table, int(i), ref.column) for i in items.index)
     if ref.aggregate == "all":

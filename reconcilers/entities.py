@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from extractors.quantity import format_number
-from extractors.table import ROW_KIND, ExtractedTable
+from extractors.table import ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.checks import EntityRule
 from reconcilers.finding import Finding, Location
@@ -34,7 +34,7 @@ def link_table_entities(tables: Mapping[str, ExtractedTable], rule: EntityRule) 
     mentions = []
     for key in order:
         table = tables[key]
-        items = table.values[table.values[ROW_KIND] == "item"]
+        items = table.items()
         mentions.append([Mention(key, int(i), str(items.at[i, rule.column])) for i in items.index
                          if str(items.at[i, rule.column]).strip()])
     entities, near = link_entities(mentions, rule.threshold)

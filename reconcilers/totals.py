@@ -26,7 +26,7 @@ def check_totals(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
 
 def _closing_total(table: ExtractedTable) -> list[Finding]:
     findings: list[Finding] = []
-    items = table.values[table.values[ROW_KIND] == "item"]
+    items = table.items()
     for index in table.values.index[table.values[ROW_KIND] == "total"]:
         for column in table.columns:
             stated = table.values.at[index, column.key]
