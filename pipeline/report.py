@@ -1,46 +1,87 @@
-"""The discrepancy report: one self-contained HTML file, French by default, English on demand."""
+"""The discrepancy report: one self-contained HTML file, French by default, English on demand.
+
+Everything here builds a view-model (plain dataclasses of already formatted, still unescaped
+text) that the jinja2 template lays out; the template escapes every string, and the SVG charts
+escape their own text before they are marked safe.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
-from extractors.quantity import format_quantity
+from extractors.quantity import format_number, format_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from pipeline.charts import Pair, Panel, bar_panels, paired_bars
 from pipeline.run import DocumentRun, RunResult
+from reconcilers.cells import unit_of
 from reconcilers.finding import Finding, Location
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "title": "Rapport d’écarts ITIE", "generated": "Produit le", "document": "Document",
         "verdict": "Verdict", "clean": "conforme", "review": "à revoir", "blocking": "bloquant",
+        "verdict_clean": "Aucun écart : les contrôles exécutés tiennent.",
+        "verdict_review": "Des avertissements sont à examiner, ou rien n’a pu être vérifié.",
+        "verdict_blocking": "Des erreurs contredisent le document, ou il n’a pas pu être lu.",
+        "error": "erreur", "warning": "avertissement", "info": "information",
         "errors": "erreurs", "warnings": "avertissements", "infos": "informations",
-        "failed": "Écarts", "passed": "Contrôles vérifiés", "expected": "Attendu", "observed": "Lu",
-        "difference": "Écart", "where": "Où", "evidence": "Texte", "tables": "Tableaux extraits",
-        "names": "Rapprochement des noms", "entity": "Entité", "missing": "absent",
+        "checks_passed": "contrôles vérifiés", "no_check": "aucun contrôle exécuté",
+        "failed": "Écarts", "passed": "Contrôles vérifiés", "subject": "Objet", "field": "Grandeur",
+        "expected": "Attendu", "observed": "Lu dans le document", "difference": "Écart",
+        "where": "Où", "evidence": "Texte lu", "cells_read": "Cellules lues",
+        "tables": "Tableaux extraits", "table_cell": "Voir la cellule", "names": "Rapprochement des noms",
+        "names_help": "Chaque ligne est une entité ; chaque colonne, sa graphie dans un tableau, "
+                      "avec le score de ressemblance (100 = identique).",
+        "entity": "Entité", "missing": "absent", "charts": "Graphiques",
+        "chart_totals": "Totaux : valeur imprimée et valeur recalculée",
+        "stated": "imprimé", "recomputed": "recalculé",
+        "chart_budget": "Budget par source de financement", "chart_surfaces": "Surfaces par entité",
         "downloads": "Téléchargements", "data_docs": "Data Docs Great Expectations",
-        "page": "p.", "row": "ligne", "column": "colonne", "none": "Aucun écart.",
-        "findings_for_cell": "Constats sur cette cellule", "unreadable": "illisible",
-        "spec": "spec", "no_spec": "sans spec (extraction générique)",
+        "page": "p.", "row": "ligne", "row_header": "Ligne", "column": "colonne", "none": "Aucun écart.",
+        "findings_for_cell": "Constats sur cette cellule", "evidence_for_cell": "Cellule lue par ce contrôle",
+        "verified_cell": "Vérifiée par", "spec": "spec", "no_spec": "sans spec (extraction générique)",
+        "run_findings": "Spécifications", "contents": "Sommaire", "parsed": "valeur lue",
+        "legend": "Légende : rouge = cellule en écart ; jaune = cellule lue par un contrôle en écart ; "
+                  "✓ = vérifiée.",
     },
     "en": {
         "title": "ITIE discrepancy report", "generated": "Generated on", "document": "Document",
         "verdict": "Verdict", "clean": "clean", "review": "to review", "blocking": "blocking",
+        "verdict_clean": "No discrepancy: the checks that ran hold.",
+        "verdict_review": "Warnings to examine, or nothing could be checked.",
+        "verdict_blocking": "Errors contradict the document, or it could not be read.",
+        "error": "error", "warning": "warning", "info": "note",
         "errors": "errors", "warnings": "warnings", "infos": "notes",
-        "failed": "Discrepancies", "passed": "Checks that hold", "expected": "Expected", "observed": "Stated",
-        "difference": "Difference", "where": "Where", "evidence": "Text", "tables": "Extracted tables",
-        "names": "Name reconciliation", "entity": "Entity", "missing": "missing",
+        "checks_passed": "checks passed", "no_check": "no check ran",
+        "failed": "Discrepancies", "passed": "Checks that hold", "subject": "Subject", "field": "Quantity",
+        "expected": "Expected", "observed": "Stated in the document", "difference": "Difference",
+        "where": "Where", "evidence": "Text read", "cells_read": "Cells read",
+        "tables": "Extracted tables", "table_cell": "See the cell", "names": "Name reconciliation",
+        "names_help": "Each row is an entity; each column, its spelling in one table, "
+                      "with the similarity score (100 = identical).",
+        "entity": "Entity", "missing": "missing", "charts": "Charts",
+        "chart_totals": "Totals: as printed and as recomputed",
+        "stated": "printed", "recomputed": "recomputed",
+        "chart_budget": "Budget by funding source", "chart_surfaces": "Surfaces by entity",
         "downloads": "Downloads", "data_docs": "Great Expectations Data Docs",
-        "page": "p.", "row": "row", "column": "column", "none": "No discrepancy.",
-        "findings_for_cell": "Findings on this cell", "unreadable": "unreadable",
-        "spec": "spec", "no_spec": "no spec (generic extraction)",
+        "page": "p.", "row": "row", "row_header": "Row", "column": "column", "none": "No discrepancy.",
+        "findings_for_cell": "Findings on this cell", "evidence_for_cell": "Cell read by this check",
+        "verified_cell": "Verified by", "spec": "spec", "no_spec": "no spec (generic extraction)",
+        "run_findings": "Specs", "contents": "Contents", "parsed": "value read",
+        "legend": "Legend: red = cell in discrepancy; yellow = cell read by a failing check; ✓ = verified.",
     },
 }
+QUOTES = {"fr": "« {} »", "en": "“{}”"}
 
 CHECK_NAMES: dict[str, dict[str, str]] = {
     "fr": {
@@ -60,7 +101,9 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "source_name": "Funding sources", "acronym": "Acronyms",
     },
 }
-SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+SEVERITIES = ("error", "warning", "info")
+BUDGET_FRAMES = "budget_"      # frames the budget checks leave for the report: budget_by_source, …
+EVIDENCE_SHOWN = 4             # more cells read than this are folded away
 
 
 def _slug(*parts: object) -> str:
@@ -70,8 +113,44 @@ def _slug(*parts: object) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
-def cell_anchor(document: str, table_key: str | None, row: object, column: str | None) -> str:
-    return "cell-" + _slug(document, table_key, row, column)
+class Anchors:
+    """HTML ids unique over the whole page: two slugs that collide get a numbered suffix."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def __call__(self, prefix: str, *parts: object) -> str:
+        base = f"{prefix}-{_slug(*parts)}".rstrip("-")
+        self._seen[base] += 1
+        count = self._seen[base]
+        return base if count == 1 else f"{base}-{count}"
+
+
+@dataclass
+class CellIndex:
+    """Where each table and cell of a document is rendered, so a finding's location becomes a link."""
+
+    tables: dict[str, str] = field(default_factory=dict)                    # table key -> anchor
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict)    # (table key, row, column) -> anchor
+
+    def link(self, location: Location) -> str | None:
+        """The cell's anchor; the table's when the location names no rendered cell."""
+        if location.table_key is None:
+            return None
+        cell = self.cells.get((location.table_key, str(location.row), str(location.column)))
+        return cell or self.tables.get(location.table_key)
+
+    def cell(self, location: Location) -> str | None:
+        if location.table_key is None:
+            return None
+        return self.cells.get((location.table_key, str(location.row), str(location.column)))
+
+
+@dataclass
+class EvidenceView:
+    where: str
+    text: str
+    link: str | None
 
 
 @dataclass
@@ -79,21 +158,63 @@ class FindingView:
     finding: Finding
     anchor: str
     message: str
+    severity: str
+    check: str
+    subject: str
+    field: str
     expected: str
     observed: str
     difference: str
     where: str
-    cell_links: list[str] = field(default_factory=list)
+    text: str
+    link: str | None
+    evidence: list[EvidenceView]
+    cells: list[str]                       # anchors of the cell it points at (first) and the cells it read
+
+
+@dataclass
+class CellView:
+    text: str
+    anchor: str | None = None
+    numeric: bool = False
+    title: str = ""
+    findings: list[FindingView] = field(default_factory=list)   # failing checks about this cell
+    read_by: list[FindingView] = field(default_factory=list)    # failing checks that read it
+    verified: list[FindingView] = field(default_factory=list)   # passed checks about this cell
 
 
 @dataclass
 class TableView:
     key: str
+    anchor: str
     title: str
     caption: str
+    page: str
     method: str
-    columns: list[tuple[str, str]]              # key, label
-    rows: list[list[dict[str, Any]]]
+    columns: list[str]
+    numeric: list[bool]
+    rows: list[tuple[str, list[CellView]]]           # (row kind, cells)
+
+
+@dataclass
+class NameCell:
+    spelling: str
+    score: str
+    exact: bool
+    link: str | None
+
+
+@dataclass
+class NameView:
+    kind: str
+    tables: list[str]
+    rows: list[tuple[str, list[NameCell | None]]]    # entity, one cell per table (None: missing)
+
+
+@dataclass
+class ChartView:
+    title: str
+    svg: Markup
 
 
 @dataclass
@@ -103,24 +224,45 @@ class DocumentView:
     spec: str | None
     verdict: str
     counts: dict[str, int]
-    by_check: list[tuple[str, list[FindingView]]]
+    kinds: list[tuple[str, int]]                     # failed checks by kind, for the summary
+    passed_count: int
+    failed: list[tuple[str, list[FindingView]]]
     passed: list[tuple[str, list[FindingView]]]
+    charts: list[ChartView]
+    names: list[NameView]
     tables: list[TableView]
-    names: list[dict[str, Any]]
-    name_tables: list[str]
 
 
-def _show(value: Any, unit: str, lang: str) -> str:
+def show(value: Any, unit: str, lang: str) -> str:
+    """An expected or observed value as a reader writes it: numbers with their unit, lists joined."""
     if value is None:
         return "—"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
         return format_quantity(float(value), unit, lang)
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return ", ".join(str(v.get("spelling", v)) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
 
 
-def _where(location: Location, labels: dict[str, str]) -> str:
+def signed(difference: float, unit: str, lang: str) -> str:
+    """`+4 300 m²`, `-3 750 m²`: which way the document errs; empty when the figures agree."""
+    if abs(difference) < 1e-9:
+        return ""
+    text = format_quantity(abs(difference), unit, lang)
+    return ("+" if difference > 0 else "−") + text
+
+
+def show_difference(finding: Finding, lang: str) -> str:
+    """Observed minus expected; empty when the two agree or are not numbers."""
+    difference = finding.difference
+    return "" if difference is None else signed(difference, finding.unit, lang)
+
+
+def where(location: Location, lang: str) -> str:
+    """`p. 10, Tableau 5, ligne 3, colonne « Surface restante »`."""
+    labels = LABELS[lang]
     parts = []
     if location.page is not None:
         parts.append(f"{labels['page']} {location.page}")
@@ -129,100 +271,222 @@ def _where(location: Location, labels: dict[str, str]) -> str:
     if location.row is not None:
         parts.append(f"{labels['row']} {location.row}")
     if location.column:
-        parts.append(f"{labels['column']} « {location.column} »")
+        parts.append(f"{labels['column']} {QUOTES[lang].format(location.column)}")
     return ", ".join(parts)
 
 
-def _finding_view(document: str, finding: Finding, lang: str, labels: dict[str, str]) -> FindingView:
-    difference = finding.difference
-    links = [
-        cell_anchor(document, loc.table_key, loc.row, loc.column)
-        for loc in (finding.location, *finding.evidence) if loc.table_key and loc.row is not None and loc.column
-    ]
+def finding_view(finding: Finding, lang: str, anchors: Anchors, index: CellIndex) -> FindingView:
+    cells = [a for a in (index.cell(loc) for loc in (finding.location, *finding.evidence)) if a]
     return FindingView(
-        finding=finding, anchor="finding-" + _slug(finding.id),
+        finding=finding, anchor=anchors("finding", finding.id),
         message=finding.message_fr if lang == "fr" else finding.message_en,
-        expected=_show(finding.expected, finding.unit, lang), observed=_show(finding.observed, finding.unit, lang),
-        difference="" if difference is None or abs(difference) < 1e-9 else _show(difference, finding.unit, lang),
-        where=_where(finding.location, labels), cell_links=links,
+        severity=LABELS[lang][finding.severity], check=CHECK_NAMES[lang].get(finding.check, finding.check),
+        subject=finding.subject, field=finding.field,
+        expected=show(finding.expected, finding.unit, lang), observed=show(finding.observed, finding.unit, lang),
+        difference=show_difference(finding, lang), where=where(finding.location, lang),
+        text=finding.location.text or "", link=index.link(finding.location),
+        evidence=[EvidenceView(where(loc, lang), loc.text or "", index.link(loc)) for loc in finding.evidence],
+        cells=list(dict.fromkeys(cells)),
     )
 
 
-def _verdict(run: DocumentRun) -> str:
+def verdict(run: DocumentRun) -> str:
+    """blocking: unreadable or an error; review: a warning, or nothing was checked; clean otherwise."""
     failed = [f for f in run.findings if f.status == "fail"]
     if run.status != "ok" or any(f.severity == "error" for f in failed):
         return "blocking"
-    if any(f.severity == "warning" for f in failed):
+    if any(f.severity == "warning" for f in failed) or not run.findings:
         return "review"
     return "clean"
 
 
-def _table_view(document: str, table: ExtractedTable, by_cell: dict[str, list[FindingView]]) -> TableView:
-    columns = [(c.key, c.label) for c in table.columns]
-    rows = []
-    for index in table.cells.index:
-        label = table.cells.at[index, ROW_LABEL]
-        cells = [{"text": str(label), "anchor": None, "findings": [], "kind": table.cells.at[index, ROW_KIND]}]
-        for key, column_label in columns:
-            anchor = cell_anchor(document, table.key, label, column_label)
-            cells.append({"text": str(table.cells.at[index, key]), "anchor": anchor,
-                          "findings": by_cell.get(anchor, []), "kind": table.cells.at[index, ROW_KIND]})
-        rows.append(cells)
-    return TableView(table.key, table.provenance.title, table.provenance.caption, table.provenance.method, columns, rows)
-
-
-def _document_view(run: DocumentRun, lang: str) -> DocumentView:
-    labels = LABELS[lang]
-    names = CHECK_NAMES[lang]
-    views = [_finding_view(run.name, f, lang, labels) for f in run.findings]
-    failed = sorted((v for v in views if v.finding.status == "fail"),
-                    key=lambda v: (SEVERITY_ORDER[v.finding.severity], v.finding.check))
+def group_by_check(views: Iterable[FindingView]) -> list[tuple[str, list[FindingView]]]:
+    """Findings grouped by kind of check, the kind holding the most severe finding first."""
     groups: dict[str, list[FindingView]] = defaultdict(list)
-    for view in failed:
-        groups[view.finding.check].append(view)
-    passed: dict[str, list[FindingView]] = defaultdict(list)
     for view in views:
-        if view.finding.status == "pass":
-            passed[view.finding.check].append(view)
-    by_cell: dict[str, list[FindingView]] = defaultdict(list)
-    for view in failed:
-        for anchor in dict.fromkeys(view.cell_links):
-            by_cell[anchor].append(view)
-    tables = [_table_view(run.name, t, by_cell) for t in run.reconciliation.document.tables] if run.reconciliation else []
-    counts = Counter(f.severity for f in run.findings if f.status == "fail")
-    names_rows, name_tables = _names(run)
-    return DocumentView(
-        name=run.name, anchor="doc-" + _slug(run.name), spec=run.spec, verdict=_verdict(run),
-        counts={s: counts.get(s, 0) for s in ("error", "warning", "info")},
-        by_check=[(names.get(c, c), v) for c, v in groups.items()],
-        passed=[(names.get(c, c), v) for c, v in passed.items()], tables=tables,
-        names=names_rows, name_tables=name_tables,
+        groups[view.check].append(view)
+    for items in groups.values():
+        items.sort(key=lambda v: SEVERITIES.index(v.finding.severity))
+    return sorted(groups.items(), key=lambda item: SEVERITIES.index(item[1][0].finding.severity))
+
+
+def _index_tables(run: DocumentRun, anchors: Anchors) -> CellIndex:
+    index = CellIndex()
+    for table in _tables(run):
+        index.tables[table.key] = anchors("table", run.name, table.key)
+        for position in table.cells.index:
+            row = str(table.cells.at[position, ROW_LABEL])
+            for column in table.columns:
+                key = (table.key, row, column.label)
+                if key not in index.cells:
+                    index.cells[key] = anchors("cell", run.name, table.key, row, column.label)
+    return index
+
+
+def _tables(run: DocumentRun) -> tuple[ExtractedTable, ...]:
+    return run.reconciliation.document.tables if run.reconciliation else ()
+
+
+def _table_view(table: ExtractedTable, index: CellIndex, lang: str) -> TableView:
+    numeric = [column.is_quantity for column in table.columns]
+    rows = []
+    for position in table.cells.index:
+        row = str(table.cells.at[position, ROW_LABEL])
+        cells = [CellView(row)]
+        for column in table.columns:
+            value = table.values.at[position, column.key]
+            title = ""
+            if column.is_quantity and isinstance(value, (int, float)) and math.isfinite(value):
+                title = f"{LABELS[lang]['parsed']} : {format_quantity(float(value), unit_of(table, column.key), lang)}"
+            anchor = index.cells[(table.key, row, column.label)]
+            cells.append(CellView(str(table.cells.at[position, column.key]), anchor, column.is_quantity, title))
+        rows.append((str(table.cells.at[position, ROW_KIND]), cells))
+    return TableView(
+        key=table.key, anchor=index.tables[table.key], title=table.provenance.title,
+        caption=table.provenance.caption, page=", ".join(str(p) for p in table.provenance.pages),
+        method=table.provenance.method, columns=[c.label for c in table.columns], numeric=numeric, rows=rows,
     )
 
 
-def _names(run: DocumentRun) -> tuple[list[dict[str, Any]], list[str]]:
+def _mark_cells(tables: list[TableView], views: list[FindingView]) -> None:
+    """Cell -> findings: the cell a finding is about, and the cells a failing check read."""
+    cells = {cell.anchor: cell for table in tables for _, row in table.rows for cell in row if cell.anchor}
+    for view in views:
+        for position, anchor in enumerate(view.cells):
+            cell = cells[anchor]
+            is_subject = position == 0 and view.link == anchor
+            if view.finding.status == "pass":
+                if is_subject:
+                    cell.verified.append(view)
+            elif is_subject:
+                cell.findings.append(view)
+            else:
+                cell.read_by.append(view)
+
+
+def _names(run: DocumentRun, index: CellIndex, lang: str) -> list[NameView]:
+    """Per kind of entity: its spelling in each table, side by side, with the match score."""
     if run.reconciliation is None:
-        return [], []
-    rows, tables = [], []
+        return []
+    columns = {(t.key, c.entity): c.label for t in _tables(run) for c in t.columns if c.entity}
+    views = []
     for name, frame in run.reconciliation.frames.items():
-        if not name.startswith("entities_"):
+        if not name.startswith("entities_") or frame.empty:
             continue
-        tables = list(dict.fromkeys(frame["title"]))
+        tables = dict(zip(frame["table"], frame["title"]))
+        rows = []
         for entity, mentions in frame.groupby("entity", sort=False):
-            spellings = {title: (spelling, score) for title, spelling, score in
-                         zip(mentions["title"], mentions["spelling"], mentions["score"])}
-            rows.append({"entity": entity, "spellings": spellings})
-    return rows, tables
+            found: dict[str, NameCell] = {}
+            for mention in mentions.itertuples():
+                location = Location(row=mention.row, column=columns.get((mention.table, mention.kind)),
+                                    table_key=mention.table)
+                found.setdefault(mention.table, NameCell(
+                    spelling=str(mention.spelling), score=format_number(float(mention.score), lang, 1),
+                    exact=str(mention.spelling) == str(entity), link=index.link(location)))
+            rows.append((str(entity), [found.get(key) for key in tables]))
+        views.append(NameView(kind=str(frame["kind"].iloc[0]), tables=list(tables.values()), rows=rows))
+    return views
+
+
+def _charts(run: DocumentRun, lang: str) -> list[ChartView]:
+    labels = LABELS[lang]
+    charts = []
+    totals = [f for f in run.findings if f.check == "sum_total" and isinstance(f.expected, (int, float))
+              and isinstance(f.observed, (int, float))]
+    if totals:
+        pairs = [_pair(" — ".join(p for p in (f.location.table, f.subject, f.field) if p), float(f.observed),
+                       float(f.expected), f.unit, lang, f.status == "fail") for f in totals]
+        charts.append(ChartView(labels["chart_totals"], paired_bars(
+            pairs, labels["chart_totals"], labels["stated"], labels["recomputed"])))
+    if run.reconciliation is not None:
+        for name, frame in run.reconciliation.frames.items():
+            if name.startswith(BUDGET_FRAMES):
+                chart = _budget_chart(frame, labels, lang)
+                if chart:
+                    charts.append(chart)
+    charts += _surface_charts(run, lang)
+    return charts
+
+
+def _pair(label: str, stated: float, computed: float, unit: str, lang: str, alert: bool) -> Pair:
+    """A figure as printed against the same figure recomputed, with their difference when they disagree."""
+    return Pair(label, stated, computed, format_quantity(stated, unit, lang), format_quantity(computed, unit, lang),
+                signed(stated - computed, unit, lang), alert)
+
+
+def _budget_chart(frame: pd.DataFrame, labels: dict[str, str], lang: str) -> ChartView | None:
+    """Amounts per funding source, printed and recomputed, on one scale.
+
+    The budget checks own the frame: its first text column names the source, `stated` and
+    `computed` hold the amounts, `unit` their unit. A frame without them is left out.
+    """
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]) and c != "unit"]
+    if frame.empty or not text or not {"stated", "computed"} <= set(frame.columns):
+        return None
+    units = frame["unit"].astype(str) if "unit" in frame.columns else pd.Series([""] * len(frame))
+    pairs = [_pair(str(source), float(stated), float(computed), unit, lang, abs(stated - computed) > 1e-9)
+             for source, stated, computed, unit in zip(frame[text[0]], frame["stated"], frame["computed"], units)
+             if pd.notna(stated) and pd.notna(computed)]
+    if not pairs:
+        return None
+    title = labels["chart_budget"]
+    return ChartView(title, paired_bars(pairs, title, labels["stated"], labels["recomputed"], shared=True))
+
+
+def _surface_charts(run: DocumentRun, lang: str) -> list[ChartView]:
+    """Area columns of the tables that name an entity, item rows only; a series already drawn is not drawn twice."""
+    labels = LABELS[lang]
+    seen: set[tuple[Any, ...]] = set()
+    charts = []
+    for table in _tables(run):
+        entity = next((c for c in table.columns if c.entity), None)
+        areas = [c for c in table.columns if c.type == "area"]
+        if entity is None or not areas:
+            continue
+        items = table.values[table.values[ROW_KIND] == "item"]
+        names = [str(table.cells.at[i, entity.key]) for i in items.index]
+        panels = []
+        for column in areas:
+            values = tuple(None if pd.isna(v) else float(v) for v in items[column.key])
+            series = (tuple(names), values)
+            if series in seen:
+                continue
+            seen.add(series)
+            texts = tuple("—" if v is None else format_quantity(v, "m2", lang) for v in values)
+            panels.append(Panel(column.label, values, texts))
+        if panels:
+            title = f"{labels['chart_surfaces']} — {table.provenance.title}"
+            charts.append(ChartView(title, bar_panels(names, panels, title)))
+    return charts
+
+
+def document_view(run: DocumentRun, lang: str, anchors: Anchors) -> DocumentView:
+    index = _index_tables(run, anchors)
+    views = [finding_view(f, lang, anchors, index) for f in run.findings]
+    failed = [v for v in views if v.finding.status == "fail"]
+    tables = [_table_view(t, index, lang) for t in _tables(run)]
+    _mark_cells(tables, views)
+    counts = Counter(v.finding.severity for v in failed)
+    groups = group_by_check(failed)
+    return DocumentView(
+        name=run.name, anchor=anchors("doc", run.name), spec=run.spec, verdict=verdict(run),
+        counts={s: counts.get(s, 0) for s in SEVERITIES},
+        kinds=[(name, len(items)) for name, items in groups],
+        passed_count=len(views) - len(failed), failed=groups,
+        passed=group_by_check(v for v in views if v.finding.status == "pass"),
+        charts=_charts(run, lang), names=_names(run, index, lang), tables=tables,
+    )
 
 
 def render_report(result: RunResult, lang: str = "fr") -> str:
     environment = Environment(loader=PackageLoader("pipeline", "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     template = environment.get_template("report.html.j2")
+    anchors = Anchors()
+    documents = [document_view(d, lang, anchors) for d in result.documents]
+    names = {d.name for d in result.documents}
     return template.render(
-        lang=lang, labels=LABELS[lang], generated_at=result.generated_at,
-        documents=[_document_view(d, lang) for d in result.documents],
-        run_findings=[_finding_view("", f, lang, LABELS[lang]) for f in result.findings
-                      if f.document not in {d.name for d in result.documents}],
-        format_score=lambda s: format_quantity(float(s), "", lang),
+        lang=lang, labels=LABELS[lang], generated_at=result.generated_at, documents=documents,
+        run_findings=[finding_view(f, lang, anchors, CellIndex()) for f in result.findings if f.document not in names],
+        evidence_shown=EVIDENCE_SHOWN,
     )
