@@ -145,14 +145,15 @@ def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     from extractors.text_document import missing_table  # text_document registers this cutter
     options = TsvOptions.of(spec)
     caption = re.compile(expand(spec.caption)).search(text)
-    if caption is None:
-        raise missing_table(document, spec, "ancre du document introuvable", "document anchor not found")
-    start, stop = _range(text, caption.end(), options.main, spec, document)
+    main = _range(text, caption.end(), options.main) if caption else None
+    joined = _range(text, caption.end(), options.join) if caption and options.join else None
+    if caption is None or main is None or (options.join and joined is None):
+        raise missing_table(document, spec, "ancre du tableau introuvable", "table anchor not found")
+    start, stop = main
     rows = _read(text[start:stop], options.main, options.short_rows)
     problems: list[CellProblem] = []
-    if options.join:
-        join_start, join_stop = _range(text, caption.end(), options.join, spec, document)
-        rows = _joined(rows, _read(text[join_start:join_stop], options.join, options.short_rows), spec, document, problems)
+    if options.join and joined:
+        rows = _joined(rows, _read(text[joined[0]:joined[1]], options.join, options.short_rows), spec, document, problems)
     if options.continuation:
         rows = _merge_continuations(rows, options.continuation)
     _assign_kinds(rows, options.kinds)
@@ -174,13 +175,13 @@ def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     return build_table(spec.key, provenance, spec.columns, raw_rows, tuple(problems))
 
 
-def _range(text: str, after: int, part: Part, spec: TableSpec, document: str) -> tuple[int, int]:
-    from extractors.text_document import missing_table  # text_document registers this cutter
+def _range(text: str, after: int, part: Part) -> tuple[int, int] | None:
+    """Where a part's lines stand: after its header, before its end; None without its header."""
     start = after
     if part.header:
         header = re.compile(expand(part.header)).search(text, after)
         if header is None:
-            raise missing_table(document, spec, "début du tableau introuvable", "table start not found")
+            return None
         start = header.end()
     end = re.compile(expand(part.end)).search(text, start) if part.end else None
     return start, end.start() if end else len(text)
@@ -314,7 +315,7 @@ def _assign_labels(rows: list[_Row], templates: dict[str, tuple[str, ...]]) -> N
                   "n": str(position.get(row.block, 0)), "text": " ".join(t for t in row.cells.values() if t)}
         for template in templates.get(row.kind, ("{text}",)):
             if all(values.get(name) for name in _FIELD.findall(template)):
-                row.label = _FIELD.sub(lambda m: values[m.group(1)], template)
+                row.label = template.format_map(values)
                 break
         if not row.label:
             row.label = values["text"] or f"{row.kind} {row.block or ''}".strip()

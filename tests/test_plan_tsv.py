@@ -22,8 +22,8 @@ BUDGET = "TITRE\nDEBUT\nCP\t1.5\tEtat\t\nSP\t2\tPAD\t\n\t3.5\t\t\n\nCC\t<b>4</b>
 
 
 def _spec(**kwargs) -> TableSpec:
-    defaults = dict(key="B", caption="TITRE", title="Budget", header="DEBUT\n", end="FIN", layout="tsv",
-                    columns=LINES, options=BUDGET_OPTIONS)
+    defaults = {"key": "B", "caption": "TITRE", "title": "Budget", "header": "DEBUT\n", "end": "FIN",
+                "layout": "tsv", "columns": LINES, "options": BUDGET_OPTIONS}
     return TableSpec(**{**defaults, **kwargs})
 
 
