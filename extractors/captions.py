@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.spec import TableSpec
+from extractors.table import CellProblem
+
 # A caption in a list of tables is followed by a dot leader: "Tableau 3 : … ........ 19".
 _DOT_LEADER = re.compile(r"\.{6,}|…{2,}")
 _ANY_CAPTION = re.compile(r"Tableau\s*(?P<number>\d+)\s*:\s*(?P<title>[^\d]{0,140}?)(?=\s+(?:N°|Nom|Villages?|Type|Nombre|Acteurs|Activit|Eléments|Elements|La |\d)|$)")
@@ -43,3 +46,18 @@ def list_captions(text: str) -> tuple[tuple[str, str, int], ...]:
 
 def _is_table_of_contents(text: str, position: int) -> bool:
     return bool(_DOT_LEADER.search(text, position, position + 160))
+
+
+class TableNotFound(LookupError):
+    """The spec's anchor for a table is not in the document."""
+
+    def __init__(self, problem: CellProblem) -> None:
+        super().__init__(problem.reason_en)
+        self.problem = problem
+
+
+def missing_table(document: str, spec: TableSpec, what_fr: str, what_en: str) -> TableNotFound:
+    return TableNotFound(CellProblem(
+        document=document, table=spec.key, title=spec.title or spec.key, row=None, column=None,
+        text=spec.caption, reason_fr=what_fr, reason_en=what_en, page=spec.page,
+    ))

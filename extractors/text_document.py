@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.captions import find_caption, list_captions
+from extractors.captions import TableNotFound, find_caption, list_captions, missing_table
 from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec
@@ -61,21 +61,6 @@ def extract_text_document(path: Path, spec: DocumentSpec | None) -> ExtractedDoc
         name=path.name, kind=spec.kind if spec else "generic", text=text,
         tables=tuple(tables), problems=tuple(found), captions=list_captions(text),
     )
-
-
-class TableNotFound(LookupError):
-    """The spec's anchor for a table is not in the document."""
-
-    def __init__(self, problem: CellProblem) -> None:
-        super().__init__(problem.reason_en)
-        self.problem = problem
-
-
-def missing_table(document: str, spec: TableSpec, what_fr: str, what_en: str) -> TableNotFound:
-    return TableNotFound(CellProblem(
-        document=document, table=spec.key, title=spec.title or spec.key, row=None, column=None,
-        text=spec.caption, reason_fr=what_fr, reason_en=what_en, page=spec.page,
-    ))
 
 
 def cut_flattened_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from extractors.captions import missing_table
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.spec import TableSpec
@@ -142,7 +143,6 @@ class _Row:
 
 def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     """A tab-separated table between the spec's anchors, as an ExtractedTable."""
-    from extractors.text_document import missing_table  # text_document registers this cutter
     options = TsvOptions.of(spec)
     caption = re.compile(expand(spec.caption)).search(text)
     main = _range(text, caption.end(), options.main) if caption else None

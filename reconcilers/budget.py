@@ -2,7 +2,7 @@
 and shares by funding source, the legend of acronyms, and the activities the lines fund.
 
 `checks.budget` in the spec names the tables and columns (see `parse_budget`); the checks
-are pure functions over the extracted tables. Sums reuse `totals._sum_finding`, so a
+are pure functions over the extracted tables. Sums reuse `totals.sum_finding`, so a
 budget sub-total reads like any other sub-total of the report.
 """
 
@@ -24,7 +24,7 @@ from reconcilers.sources import (
     AcronymConfig, LegendConfig, SourcesConfig, by_source_frame, check_acronyms, check_percentages,
     check_source_names, check_source_totals, gap_by_source, legend_terms, match_sources, source_sums,
 )
-from reconcilers.totals import _sum_finding
+from reconcilers.totals import sum_finding
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def check_block_subtotals(lines: ExtractedTable, cfg: LinesConfig) -> list[Findi
         present = [int(i) for i in members if not pd.isna(values.at[i, cfg.amount])]
         if pd.isna(values.at[index, cfg.amount]):
             continue
-        findings.append(_sum_finding(
+        findings.append(sum_finding(
             lines, int(index), cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in present),
             float(values.at[index, cfg.amount]), tuple(cell_location(lines, i, cfg.amount) for i in present),
             f"somme des {len(present)} lignes du {cfg.group_fr} {int(block)}",
@@ -170,12 +170,12 @@ def check_grand_total(lines: ExtractedTable, cfg: LinesConfig) -> list[Finding]:
     values = lines.values
     items = [int(i) for i in lines.items().index if not pd.isna(values.at[i, cfg.amount])]
     subtotals = [int(i) for i in values.index[values[ROW_KIND] == "subtotal"] if not pd.isna(values.at[i, cfg.amount])]
-    by_lines = _sum_finding(
+    by_lines = sum_finding(
         lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in items), stated,
         tuple(cell_location(lines, i, cfg.amount) for i in items),
         f"somme des {len(items)} lignes", f"sum of the {len(items)} lines",
     )
-    by_subtotals = _sum_finding(
+    by_subtotals = sum_finding(
         lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in subtotals), stated,
         tuple(cell_location(lines, i, cfg.amount) for i in subtotals),
         f"somme des {len(subtotals)} sous-totaux", f"sum of the {len(subtotals)} sub-totals",
@@ -190,7 +190,7 @@ def check_sources_vs_grand_total(lines: ExtractedTable, cfg: LinesConfig, source
     if total is None or pd.isna(lines.values.at[total, cfg.amount]):
         return []
     items = [int(i) for i in sources.items().index if not pd.isna(sources.values.at[i, config.amount])]
-    finding = _sum_finding(
+    finding = sum_finding(
         lines, total, cfg.amount, math.fsum(float(sources.values.at[i, config.amount]) for i in items),
         float(lines.values.at[total, cfg.amount]), tuple(cell_location(sources, i, config.amount) for i in items),
         f"somme des {len(items)} sources de financement", f"sum of the {len(items)} funding sources",

@@ -34,7 +34,7 @@ def _closing_total(table: ExtractedTable) -> list[Finding]:
                 continue
             parts = pd.to_numeric(items[column.key], errors="coerce")
             evidence = tuple(cell_location(table, int(i), column.key) for i in parts.dropna().index)
-            findings.append(_sum_finding(
+            findings.append(sum_finding(
                 table, int(index), column.key, float(parts.sum()), float(stated), evidence,
                 f"somme des {len(parts.dropna())} lignes", f"sum of {len(parts.dropna())} rows",
             ))
@@ -56,7 +56,7 @@ def _labelled_sums(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
             parts = [table.values.at[i, column.key] for i in present]
             parts = [float(p) for p in parts if not pd.isna(p)]
             labels = [str(table.cells.at[i, ROW_LABEL]) for i in present]
-            findings.append(_sum_finding(
+            findings.append(sum_finding(
                 table, index, column.key, math.fsum(parts), float(stated),
                 tuple(cell_location(table, i, column.key) for i in present),
                 "somme de " + " + ".join(labels), "sum of " + " + ".join(labels),
@@ -64,7 +64,7 @@ def _labelled_sums(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
     return findings
 
 
-def _sum_finding(
+def sum_finding(
     table: ExtractedTable, index: int, column: str, expected: float, stated: float,
     evidence: tuple, parts_fr: str, parts_en: str,
 ) -> Finding:
