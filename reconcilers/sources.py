@@ -21,7 +21,7 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding, Location
 from reconcilers.names import fold, joined_ratio
-from reconcilers.totals import _sum_finding
+from reconcilers.totals import sum_finding
 
 _ROUNDING = {
     "half_up": (ROUND_HALF_UP, "demi vers le haut", "half up"),
@@ -192,7 +192,7 @@ def check_source_totals(sums: list[SourceSum], lines: ExtractedTable, amount_col
             continue
         spelt = ", ".join(f"« {s} »" for s in total.spellings)
         spelt_en = ", ".join(f"“{s}”" for s in total.spellings)
-        finding = _sum_finding(
+        finding = sum_finding(
             sources, total.index, config.amount, total.computed, total.stated,
             tuple(cell_location(lines, r, amount_column) for r in total.rows),
             f"somme des {len(total.rows)} lignes financées par {spelt or total.name}",
