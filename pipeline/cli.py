@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.outputs import replace_directory, write_outputs
-from pipeline.run import Limits, run
+from pipeline.outputs import STAGED_DOCS_PREFIX, replace_directory, sweep_leftovers, write_outputs
+from pipeline.run import Limits, notices, run
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -21,12 +23,26 @@ def _parser() -> argparse.ArgumentParser:
     run_command.add_argument("--out", default="outputs", type=Path)
     run_command.add_argument("--lang", choices=("fr", "en"), default="fr")
     run_command.add_argument("--fail-on", choices=("error", "warning", "never"), default="never")
-    run_command.add_argument("--max-pages", type=int, default=Limits.max_pages)
-    run_command.add_argument("--max-bytes", type=int, default=Limits.max_bytes)
+    run_command.add_argument("--max-pages", type=_positive(int), default=Limits.max_pages,
+                             help=f"refuser un PDF plus long (défaut {Limits.max_pages})")
+    run_command.add_argument("--max-bytes", type=_positive(int), default=Limits.max_bytes,
+                             help=f"refuser un fichier plus gros (défaut {Limits.max_bytes})")
+    run_command.add_argument("--max-seconds", type=_positive(float), default=Limits.max_seconds,
+                             help=f"arrêter un document plus long à lire (défaut {Limits.max_seconds:g})")
     extract = commands.add_parser("extract", help="extraire les tableaux de fichiers, sans spec")
     extract.add_argument("files", nargs="+", type=Path)
     extract.add_argument("--out", default="outputs/extract", type=Path)
     return parser
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    """An argparse type: a limit of zero or less is a usage error (status 2), not a silent no-limit."""
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} : une limite est positive / a limit is positive")
+        return value
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +64,17 @@ def _run(arguments: argparse.Namespace) -> int:
         return 2
     out_dir: Path = arguments.out
     out_dir.mkdir(parents=True, exist_ok=True)
-    staged_docs = Path(tempfile.mkdtemp(dir=out_dir, prefix=".data_docs."))
-    result = run(raw_dir, staged_docs, Limits(max_bytes=arguments.max_bytes, max_pages=arguments.max_pages))
-    write_outputs(result, out_dir, arguments.lang)
-    replace_directory(staged_docs, out_dir / "data_docs")
+    sweep_leftovers(out_dir)
+    staged_docs = Path(tempfile.mkdtemp(dir=out_dir, prefix=STAGED_DOCS_PREFIX))
+    try:
+        limits = Limits(max_bytes=arguments.max_bytes, max_pages=arguments.max_pages, max_seconds=arguments.max_seconds)
+        result = run(raw_dir, staged_docs, limits)
+        write_outputs(result, out_dir, arguments.lang)
+        replace_directory(staged_docs, out_dir / "data_docs")
+    finally:
+        shutil.rmtree(staged_docs, ignore_errors=True)
+    for finding in notices(result):
+        print(f"itie-reconcile: {finding.message_fr if arguments.lang == 'fr' else finding.message_en}", file=sys.stderr)
     readable = [d for d in result.documents if d.status == "ok"]
     failed = [f for f in result.findings if f.status == "fail"]
     print(f"itie-reconcile: {len(readable)}/{len(result.documents)} documents lus, "

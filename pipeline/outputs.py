@@ -1,7 +1,8 @@
 """Writing what a run found: results.json, discrepancies.csv/.xlsx, the tables, the report.
 
-Each file is written beside its final name and moved into place, so a run killed part-way
-leaves the previous outputs whole.
+Each file is written beside its final name, and all are moved into place together once every
+one is written, so a run that fails or is killed part-way leaves every previous output whole;
+the hidden temporary files a killed run leaves behind, the next run sweeps away.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ from pipeline.run import RunResult
 DISCREPANCY_COLUMNS = ["id", "document", "check", "severity", "tables", "subject", "field", "expected",
                        "observed", "difference", "unit", "page", "table", "row", "column", "text",
                        "message_fr", "message_en"]
+
+
+STAGED_DOCS_PREFIX = ".data_docs."
 
 
 @contextmanager
@@ -40,11 +44,6 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-
-
-def write_text(target: Path, text: str) -> None:
-    with atomic_path(target) as temporary:
-        temporary.write_text(text, encoding="utf-8")
 
 
 def results_document(result: RunResult) -> dict[str, Any]:
@@ -91,28 +90,40 @@ def safe_name(name: str) -> str:
 
 
 def write_outputs(result: RunResult, out_dir: Path, lang: str) -> None:
+    """Every file is written to its temporary first, and they are moved into place together at the
+    end (the report last): a failure on the way replaces nothing."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for run in result.documents:
-        if run.reconciliation is None:
-            continue
-        folder = out_dir / "tables" / safe_name(run.name)
-        for table in run.reconciliation.document.tables:
-            with atomic_path(folder / f"{safe_name(table.key)}.csv") as temporary:
-                table_frame(table).to_csv(temporary, index=False)
-    discrepancies = discrepancies_frame(result)
-    with atomic_path(out_dir / "discrepancies.csv") as temporary:
-        discrepancies.to_csv(temporary, index=False)
-    with atomic_path(out_dir / "discrepancies.xlsx") as temporary:
-        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+    with ExitStack() as stack:
+        def staged(target: Path) -> Path:
+            return stack.enter_context(atomic_path(target))
+
+        staged(out_dir / "report.html").write_text(render_report(result, lang), encoding="utf-8")
+        staged(out_dir / "results.json").write_text(
+            json.dumps(results_document(result), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        discrepancies = discrepancies_frame(result)
+        discrepancies.to_csv(staged(out_dir / "discrepancies.csv"), index=False)
+        with pd.ExcelWriter(staged(out_dir / "discrepancies.xlsx"), engine="openpyxl") as writer:
             discrepancies.to_excel(writer, index=False, sheet_name="écarts")
-    write_text(out_dir / "results.json",
-               json.dumps(results_document(result), ensure_ascii=False, indent=2, default=str))
-    write_text(out_dir / "report.html", render_report(result, lang))
+        for run in result.documents:
+            if run.reconciliation is None:
+                continue
+            folder = out_dir / "tables" / safe_name(run.name)
+            for table in run.reconciliation.document.tables:
+                table_frame(table).to_csv(staged(folder / f"{safe_name(table.key)}.csv"), index=False)
+
+
+def sweep_leftovers(out_dir: Path) -> None:
+    """Remove the temporary files and staged folders a killed run left (never a finished output)."""
+    for temporary in out_dir.rglob(".*.tmp"):
+        if temporary.is_file():
+            temporary.unlink(missing_ok=True)
+    for staged in out_dir.glob(f"{STAGED_DOCS_PREFIX}*"):
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def replace_directory(staged: Path, target: Path) -> None:
     """Swap a freshly built folder (the Data Docs) in for the old one."""
-    old = target.with_name(f".{target.name}.old")
+    old = target.with_name(f"{STAGED_DOCS_PREFIX}old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)

@@ -6,7 +6,10 @@ expectations only see what they are handed.
 
 from __future__ import annotations
 
-import sys
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +29,33 @@ class Limits:
 
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 500
+    max_seconds: float = 300.0
+
+
+class OutOfTime(BaseException):
+    """A document's time is up. A BaseException, so that no extractor's broad `except Exception`
+    mistakes it for a damaged file."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise OutOfTime in the block after `seconds` (SIGALRM, so only in the main thread; elsewhere,
+    or with seconds <= 0, the block runs unbounded). Pure-Python loops and regex matching are
+    interrupted; a call blocked inside a C library is stopped when it returns."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -35,7 +65,7 @@ class DocumentRun:
     name: str
     kind: str
     spec: str | None
-    status: str                                  # ok | unreadable
+    status: str                                  # ok | unreadable (refused, out of time, or failed)
     reconciliation: Reconciliation | None
     findings: tuple[Finding, ...]
 
@@ -53,11 +83,16 @@ def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDoc
     """The extractor that fits the file; raises DocumentError (one line) when it cannot be read."""
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise DocumentError(f"{path.name}: {size} octets, au-delà de la limite de {limits.max_bytes} / over the size limit")
+        raise DocumentError(f"{path.name}: {size} octets, au-delà de la limite --max-bytes de {limits.max_bytes} "
+                            f"/ over the --max-bytes limit")
     if path.suffix.lower() == ".pdf":
         from extractors.pdf import PdfError, extract_pdf
+        from extractors.pdf.document import count_pages
 
         try:
+            if count_pages(path, up_to=limits.max_pages + 1) > limits.max_pages:
+                raise DocumentError(f"{path.name}: plus de {limits.max_pages} pages, au-delà de la limite --max-pages "
+                                    f"/ more than {limits.max_pages} pages, over the --max-pages limit")
             return extract_pdf(path, spec.document if spec else None, max_pages=limits.max_pages)
         except PdfError as error:
             raise DocumentError(str(error)) from error
@@ -80,9 +115,6 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
-    for finding in findings:
-        if finding.check in ("document",) and finding.status == "fail":
-            print(finding.message_fr, file=sys.stderr)
     return RunResult(
         generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
@@ -91,21 +123,30 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
 
 
 def _run_document(assignment: Assignment, limits: Limits) -> DocumentRun:
+    """Read and reconcile one document within its time; whatever goes wrong stays with this document."""
     spec = assignment.spec
     name = assignment.path.name
     try:
-        document = read_document(assignment.path, spec, limits)
+        with time_budget(limits.max_seconds):
+            document = read_document(assignment.path, spec, limits)
+            reconciliation = reconcile(document, spec.document if spec else None, spec.checks if spec else None)
+    except OutOfTime:
+        reason = (f"{name}: lecture arrêtée après {limits.max_seconds:g} s (limite --max-seconds) "
+                  f"/ stopped after {limits.max_seconds:g} s (--max-seconds limit)")
     except (DocumentError, OSError) as error:
-        finding = Finding(
-            document=name, check="document", status="fail", severity="error", subject=name, field="",
-            location=Location(text=str(error)),
-            message_fr=f"{error}", message_en=f"{error}",
-        )
-        return DocumentRun(name, spec.document.kind if spec else "generic", spec.path.name if spec else None,
-                           "unreadable", None, (finding,))
-    reconciliation = reconcile(document, spec.document if spec else None, spec.checks if spec else None)
-    return DocumentRun(name, document.kind, spec.path.name if spec else None, "ok", reconciliation,
-                       reconciliation.findings)
+        reason = " ".join(str(error).split())
+    except Exception as error:  # a fault in one document must not lose the others
+        reason = (f"{name}: erreur interne, document ignoré / internal error, document skipped "
+                  f"({type(error).__name__}: {' '.join(str(error).split())})")
+    else:
+        return DocumentRun(name, document.kind, spec.path.name if spec else None, "ok", reconciliation,
+                           reconciliation.findings)
+    finding = Finding(
+        document=name, check="document", status="fail", severity="error", subject=name, field="",
+        location=Location(text=reason), message_fr=reason, message_en=reason,
+    )
+    return DocumentRun(name, spec.document.kind if spec else "generic", spec.path.name if spec else None,
+                       "unreadable", None, (finding,))
 
 
 def _with_expectations(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
@@ -115,10 +156,9 @@ def _with_expectations(document: DocumentRun, findings: list[Finding]) -> Docume
 
 
 def _spec_error(error: SpecError) -> Finding:
-    name = str(error).split(":", 1)[0].split(",", 1)[0]
     return Finding(
-        document=name, check="document", status="fail", severity="error", subject=name, field="spec",
-        location=Location(text=str(error)), message_fr=str(error), message_en=str(error),
+        document=error.file, check="document", status="fail", severity="error", subject=error.file, field="spec",
+        location=Location(row=error.line, text=error.reason), message_fr=str(error), message_en=str(error),
     )
 
 
@@ -143,3 +183,12 @@ def _unique_ids(findings: list[Finding]) -> list[Finding]:
             finding = Finding(**{**finding.__dict__, "key": f"{finding.key}-{count + 1}"})
         unique.append(finding)
     return unique
+
+
+def notices(result: RunResult) -> list[Finding]:
+    """What the user must hear without opening the report, one line each: the files and specs
+    that could not be used, or only in part (a problem of the whole document, not of a cell)."""
+    return [
+        f for f in result.findings
+        if f.status == "fail" and (f.check == "document" or (f.check == "extraction" and f.location.table is None))
+    ]

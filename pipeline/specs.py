@@ -7,18 +7,28 @@ skipped; the documents it would have served are then processed without a spec.
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from extractors.flattened import expand
 from extractors.spec import COLUMN_TYPES, LAYOUTS, ColumnSpec, DocumentSpec, RowSpec, TableSpec, TotalRowSpec
 from reconcilers.checks import ChecksSpec, parse_checks
 
 
 class SpecError(ValueError):
-    """A spec that cannot be used; the message is one line naming the file (and line)."""
+    """A spec that cannot be used; the message is one line naming the file (and line), and the
+    file and line are kept apart so the finding can point at them."""
+
+    def __init__(self, file: str, reason: str, line: int | None = None) -> None:
+        self.file = file
+        self.line = line
+        self.reason = " ".join(str(reason).split())
+        where = f"{file}, ligne {line}" if line else file
+        super().__init__(f"{where}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -38,13 +48,13 @@ def load_spec(path: Path) -> Spec:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line = f", ligne {mark.line + 1}" if mark else ""
-        raise SpecError(f"{path.name}{line}: YAML invalide / invalid YAML: {error.problem}") from error
+        mark = error.problem_mark or error.context_mark
+        raise SpecError(path.name, f"YAML invalide / invalid YAML: {error.problem or error.context}",
+                        mark.line + 1 if mark else None) from error
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise SpecError(f"{path.name}: illisible / unreadable: {error}") from error
+        raise SpecError(path.name, f"illisible / unreadable: {error}") from error
     if not isinstance(data, dict):
-        raise SpecError(f"{path.name}: une spec est un dictionnaire YAML / a spec is a YAML mapping")
+        raise SpecError(path.name, "une spec est un dictionnaire YAML / a spec is a YAML mapping")
     try:
         document = DocumentSpec(
             name=path.name,
@@ -53,15 +63,16 @@ def load_spec(path: Path) -> Spec:
             tables=tuple(_table(entry, path) for entry in data.get("tables") or ()),
         )
         checks = parse_checks(data.get("checks") or {})
-    except (KeyError, TypeError, ValueError) as error:
-        raise SpecError(f"{path.name}: {error}") from error
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise SpecError(path.name, str(error)) from error
+    _validate_patterns(document, path)
     _validate_references(document, checks, path)
     return Spec(document=document, checks=checks, path=path)
 
 
 def _required(data: dict[str, Any], key: str, path: Path) -> Any:
     if not data.get(key):
-        raise SpecError(f"{path.name}: clé « {key} » manquante / missing key '{key}'")
+        raise SpecError(path.name, f"clé « {key} » manquante / missing key '{key}'")
     return data[key]
 
 
@@ -98,15 +109,27 @@ def _row(entry: dict[str, Any], table: str) -> RowSpec:
     return RowSpec(**entry)
 
 
+def _validate_patterns(document: DocumentSpec, path: Path) -> None:
+    """A regex that does not compile is the spec's fault: said now, not as a crash mid-document."""
+    for table in document.tables:
+        patterns = [table.caption, table.header, table.end, table.total.label if table.total else None]
+        patterns += [c.pattern for c in table.columns] + [r.label for r in table.rows]
+        for pattern in filter(None, patterns):
+            try:
+                re.compile(expand(str(pattern)))
+            except re.error as error:
+                raise SpecError(path.name, f"table {table.key}: regex invalide / invalid regex {pattern!r} ({error})") from error
+
+
 def _validate_references(document: DocumentSpec, checks: ChecksSpec, path: Path) -> None:
     """Every table and column a check names must exist in the spec."""
     tables = {t.key: t for t in document.tables}
     for table, column in checks.references():
         if table not in tables:
-            raise SpecError(f"{path.name}: un contrôle cite le tableau inconnu « {table} » / a check names unknown table '{table}'")
+            raise SpecError(path.name, f"un contrôle cite le tableau inconnu « {table} » / a check names unknown table '{table}'")
         if column is not None and column not in {c.key for c in tables[table].columns}:
             raise SpecError(
-                f"{path.name}: le tableau {table} n’a pas de colonne « {column} » / table {table} has no column '{column}'"
+                path.name, f"le tableau {table} n’a pas de colonne « {column} » / table {table} has no column '{column}'"
             )
 
 

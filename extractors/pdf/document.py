@@ -7,6 +7,7 @@ one per bad file and goes on with the others.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 from pdfplumber.utils.exceptions import PdfminerException
 
 OCR_TIMEOUT_SECONDS = 600
@@ -57,6 +59,13 @@ def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
         raise PdfError(f"{path.name}: damaged PDF ({type(error).__name__}: {error})") from error
     with pdf:
         yield pdf
+
+
+def count_pages(path: Path, *, up_to: int) -> int:
+    """The number of pages, counted without parsing any, and no further than `up_to`: a caller
+    refusing long documents need not walk a 100 000-page tree."""
+    with open_pdf(path) as pdf:
+        return sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), up_to))
 
 
 def is_scanned(page: pdfplumber.page.Page) -> bool:
