@@ -24,7 +24,7 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from pipeline.charts import Pair, Panel, bar_panels, paired_bars
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.cells import unit_of
-from reconcilers.finding import Finding, Location
+from reconcilers.finding import CHECKS, Finding, Location
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -131,7 +131,8 @@ class CellIndex:
     """Where each table and cell of a document is rendered, so a finding's location becomes a link."""
 
     tables: dict[str, str] = field(default_factory=dict)                    # table key -> anchor
-    cells: dict[tuple[str, str, str], str] = field(default_factory=dict)    # (table key, row, column) -> anchor
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict)    # (table key, row label, column label)
+    rendered: dict[tuple[str, int, str], str] = field(default_factory=dict)  # (table key, position, column key)
 
     def link(self, location: Location) -> str | None:
         """The cell's anchor; the table's when the location names no rendered cell."""
@@ -301,13 +302,16 @@ def verdict(run: DocumentRun) -> str:
 
 
 def group_by_check(views: Iterable[FindingView]) -> list[tuple[str, list[FindingView]]]:
-    """Findings grouped by kind of check, the kind holding the most severe finding first."""
+    """Findings grouped by kind of check: the kind holding the most severe finding first, ties in the
+    fixed order of CHECKS, so that the page reads the same from one run to the next."""
     groups: dict[str, list[FindingView]] = defaultdict(list)
     for view in views:
-        groups[view.check].append(view)
+        groups[view.finding.check].append(view)
     for items in groups.values():
         items.sort(key=lambda v: SEVERITIES.index(v.finding.severity))
-    return sorted(groups.items(), key=lambda item: SEVERITIES.index(item[1][0].finding.severity))
+    order = sorted(groups.items(), key=lambda item: (SEVERITIES.index(item[1][0].finding.severity),
+                                                     CHECKS.index(item[0]) if item[0] in CHECKS else len(CHECKS)))
+    return [(items[0].check, items) for _, items in order]
 
 
 def _index_tables(run: DocumentRun, anchors: Anchors) -> CellIndex:
@@ -317,9 +321,9 @@ def _index_tables(run: DocumentRun, anchors: Anchors) -> CellIndex:
         for position in table.cells.index:
             row = str(table.cells.at[position, ROW_LABEL])
             for column in table.columns:
-                key = (table.key, row, column.label)
-                if key not in index.cells:
-                    index.cells[key] = anchors("cell", run.name, table.key, row, column.label)
+                anchor = anchors("cell", run.name, table.key, row, column.label)
+                index.rendered[(table.key, position, column.key)] = anchor
+                index.cells.setdefault((table.key, row, column.label), anchor)   # a repeated row label: the first
     return index
 
 
@@ -338,7 +342,7 @@ def _table_view(table: ExtractedTable, index: CellIndex, lang: str) -> TableView
             title = ""
             if column.is_quantity and isinstance(value, (int, float)) and math.isfinite(value):
                 title = f"{LABELS[lang]['parsed']} : {format_quantity(float(value), unit_of(table, column.key), lang)}"
-            anchor = index.cells[(table.key, row, column.label)]
+            anchor = index.rendered[(table.key, position, column.key)]
             cells.append(CellView(str(table.cells.at[position, column.key]), anchor, column.is_quantity, title))
         rows.append((str(table.cells.at[position, ROW_KIND]), cells))
     return TableView(
