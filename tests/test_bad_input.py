@@ -7,12 +7,16 @@ import contextlib
 import io
 import json
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from fpdf import FPDF
 
 from pipeline.cli import main
+from test_exit_status import small_raw
 from test_pdf_build import encrypted, image_only, ruled_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,3 +153,89 @@ def test_unreadable_documents_are_listed_as_such(runs):
     for name in ("vide.txt", "tronque.pdf", "chiffre.pdf", "image.txt", "long.pdf"):
         assert status[name] == "unreadable"
     assert status["notes-1252.txt"] == "ok"
+
+
+def _snapshot(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _leftovers(out: Path) -> list[Path]:
+    return [p for p in out.rglob(".*") if p.name.endswith(".tmp") or p.name.startswith(".data_docs.")]
+
+
+@pytest.mark.parametrize("failing", ["pipeline.outputs.render_report", "pipeline.outputs.table_frame",
+                                     "pipeline.outputs.discrepancies_frame"])
+def test_a_run_failing_while_writing_leaves_the_previous_outputs_whole(tmp_path, monkeypatch, failing):
+    raw = small_raw(tmp_path / "raw", stated_total="400 500")
+    out = tmp_path / "out"
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    before = _snapshot(out)
+    assert "results.json" in before and "tables/note-2020.txt/T1.csv" in before
+    small_raw(raw)                                   # the next run would change every file
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(failing, fail)
+    with pytest.raises(RuntimeError):
+        main(["run", str(raw), "--out", str(out)])
+    assert _snapshot(out) == before
+    assert _leftovers(out) == []
+
+
+KILLED_RUN = """
+import os, signal, sys
+from pipeline.cli import main
+
+out = os.path.abspath(sys.argv[2])
+real_replace, moved = os.replace, []
+
+def replace(source, target):
+    if str(target).startswith(out) and not str(target).endswith("data_docs"):
+        moved.append(target)
+        if len(moved) == int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)
+    real_replace(source, target)
+
+os.replace = replace
+main(["run", sys.argv[1], "--out", out])
+"""
+
+
+def test_a_run_killed_while_moving_files_leaves_each_file_whole_and_the_report_old(tmp_path):
+    raw = small_raw(tmp_path / "raw", stated_total="400 500")
+    out = tmp_path / "out"
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    before = _snapshot(out)
+    small_raw(raw)
+    killed = subprocess.run([sys.executable, "-c", KILLED_RUN, str(raw), str(out), "2"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    after = _snapshot(out)
+    assert after["report.html"] == before["report.html"]          # moved last: still the previous one
+    json.loads(after["results.json"])                             # old or new, but whole
+    assert _leftovers(out)                                        # the killed run's temporaries ...
+    assert main(["run", str(raw), "--out", str(out)]) == 0
+    assert _leftovers(out) == []                                  # ... are swept by the next run
+    assert json.loads((out / "results.json").read_text(encoding="utf-8"))["results"][0]["status"] == "pass"
+
+
+def test_a_fault_inside_one_document_stays_with_it(tmp_path, monkeypatch, capsys):
+    raw = small_raw(tmp_path / "raw")
+    (raw / "note-2021.txt").write_text((raw / "note-2020.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    import pipeline.run
+
+    real_reconcile = pipeline.run.reconcile
+
+    def reconcile(document, *args):
+        if document.name == "note-2021.txt":
+            raise ZeroDivisionError("division by zero")
+        return real_reconcile(document, *args)
+
+    monkeypatch.setattr(pipeline.run, "reconcile", reconcile)
+    assert main(["run", str(raw), "--out", str(tmp_path / "out")]) == 0
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    status = {d["name"]: d["status"] for d in results["documents"]}
+    assert status == {"note-2020.txt": "ok", "note-2021.txt": "unreadable"}
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "note-2021.txt" in line]
+    assert "ZeroDivisionError" in line
