@@ -28,11 +28,11 @@ from reconcilers.finding import CHECKS, Finding, Location
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
-        "title": "Rapport d’écarts ITIE", "generated": "Produit le", "document": "Document",
+        "title": "Rapport d’écarts ITIE", "colon": "\u00a0:", "generated": "Produit le", "document": "Document",
         "verdict": "Verdict", "clean": "conforme", "review": "à revoir", "blocking": "bloquant",
-        "verdict_clean": "Aucun écart : les contrôles exécutés tiennent.",
-        "verdict_review": "Des avertissements sont à examiner, ou rien n’a pu être vérifié.",
-        "verdict_blocking": "Des erreurs contredisent le document, ou il n’a pas pu être lu.",
+        "reason_clean": "les contrôles exécutés tiennent.", "reason_warnings": "des avertissements sont à examiner.",
+        "reason_nothing": "aucun contrôle n’a pu être exécuté.", "reason_errors": "des erreurs contredisent le document.",
+        "reason_unreadable": "le document n’a pas pu être lu.",
         "error": "erreur", "warning": "avertissement", "info": "information",
         "errors": "erreurs", "warnings": "avertissements", "infos": "informations",
         "checks_passed": "contrôles vérifiés", "no_check": "aucun contrôle exécuté",
@@ -55,11 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
                   "✓ = vérifiée.",
     },
     "en": {
-        "title": "ITIE discrepancy report", "generated": "Generated on", "document": "Document",
+        "title": "ITIE discrepancy report", "colon": ":", "generated": "Generated on", "document": "Document",
         "verdict": "Verdict", "clean": "clean", "review": "to review", "blocking": "blocking",
-        "verdict_clean": "No discrepancy: the checks that ran hold.",
-        "verdict_review": "Warnings to examine, or nothing could be checked.",
-        "verdict_blocking": "Errors contradict the document, or it could not be read.",
+        "reason_clean": "the checks that ran hold.", "reason_warnings": "warnings to examine.",
+        "reason_nothing": "no check could run.", "reason_errors": "errors contradict the document.",
+        "reason_unreadable": "the document could not be read.",
         "error": "error", "warning": "warning", "info": "note",
         "errors": "errors", "warnings": "warnings", "infos": "notes",
         "checks_passed": "checks passed", "no_check": "no check ran",
@@ -224,6 +224,7 @@ class DocumentView:
     anchor: str
     spec: str | None
     verdict: str
+    reason: str
     counts: dict[str, int]
     kinds: list[tuple[str, int]]                     # failed checks by kind, for the summary
     passed_count: int
@@ -291,14 +292,19 @@ def finding_view(finding: Finding, lang: str, anchors: Anchors, index: CellIndex
     )
 
 
-def verdict(run: DocumentRun) -> str:
-    """blocking: unreadable or an error; review: a warning, or nothing was checked; clean otherwise."""
-    failed = [f for f in run.findings if f.status == "fail"]
-    if run.status != "ok" or any(f.severity == "error" for f in failed):
-        return "blocking"
-    if any(f.severity == "warning" for f in failed) or not run.findings:
-        return "review"
-    return "clean"
+def verdict(run: DocumentRun) -> tuple[str, str]:
+    """(verdict, reason): blocking when unreadable or an error; to review on a warning, or when nothing
+    was checked (silence is not a clean bill); clean otherwise."""
+    failed = {f.severity for f in run.findings if f.status == "fail"}
+    if run.status != "ok":
+        return "blocking", "unreadable"
+    if "error" in failed:
+        return "blocking", "errors"
+    if "warning" in failed:
+        return "review", "warnings"
+    if not run.findings:
+        return "review", "nothing"
+    return "clean", "clean"
 
 
 def group_by_check(views: Iterable[FindingView]) -> list[tuple[str, list[FindingView]]]:
@@ -341,7 +347,7 @@ def _table_view(table: ExtractedTable, index: CellIndex, lang: str) -> TableView
             value = table.values.at[position, column.key]
             title = ""
             if column.is_quantity and isinstance(value, (int, float)) and math.isfinite(value):
-                title = f"{LABELS[lang]['parsed']} : {format_quantity(float(value), unit_of(table, column.key), lang)}"
+                title = f"{LABELS[lang]['parsed']}{LABELS[lang]['colon']} {format_quantity(float(value), unit_of(table, column.key), lang)}"
             anchor = index.rendered[(table.key, position, column.key)]
             cells.append(CellView(str(table.cells.at[position, column.key]), anchor, column.is_quantity, title))
         rows.append((str(table.cells.at[position, ROW_KIND]), cells))
@@ -472,8 +478,9 @@ def document_view(run: DocumentRun, lang: str, anchors: Anchors) -> DocumentView
     _mark_cells(tables, views)
     counts = Counter(v.finding.severity for v in failed)
     groups = group_by_check(failed)
+    state, reason = verdict(run)
     return DocumentView(
-        name=run.name, anchor=anchors("doc", run.name), spec=run.spec, verdict=verdict(run),
+        name=run.name, anchor=anchors("doc", run.name), spec=run.spec, verdict=state, reason=reason,
         counts={s: counts.get(s, 0) for s in SEVERITIES},
         kinds=[(name, len(items)) for name, items in groups],
         passed_count=len(views) - len(failed), failed=groups,
@@ -483,7 +490,7 @@ def document_view(run: DocumentRun, lang: str, anchors: Anchors) -> DocumentView
 
 
 def render_report(result: RunResult, lang: str = "fr") -> str:
-    environment = Environment(loader=PackageLoader("pipeline", "templates"),
+    environment = Environment(loader=PackageLoader("pipeline", "templates"), trim_blocks=True, lstrip_blocks=True,
                               autoescape=select_autoescape(["html", "j2"]))
     template = environment.get_template("report.html.j2")
     anchors = Anchors()

@@ -10,7 +10,7 @@ import pytest
 from extractors.frame import RawRow, build_table
 from extractors.spec import ColumnSpec
 from extractors.table import ExtractedDocument, ExtractedTable, Provenance
-from pipeline.report import Anchors, document_view, group_by_check, render_report, show, show_difference, verdict
+from pipeline.report import Anchors, document_view, render_report, show, show_difference, verdict
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation
@@ -91,11 +91,11 @@ def _parse(html: str) -> _Page:
 
 def test_verdicts() -> None:
     table = make_table()
-    assert verdict(make_run((total_finding(table),), (table,))) == "blocking"
-    assert verdict(make_run((make_finding(severity="warning"),))) == "review"
-    assert verdict(make_run((make_finding(severity="info"), total_finding(table, "pass")), (table,))) == "clean"
-    assert verdict(make_run(())) == "review", "nothing checked is not clean"
-    assert verdict(make_run((), status="unreadable")) == "blocking"
+    assert verdict(make_run((total_finding(table),), (table,))) == ("blocking", "errors")
+    assert verdict(make_run((make_finding(severity="warning"),))) == ("review", "warnings")
+    assert verdict(make_run((make_finding(severity="info"), total_finding(table, "pass")), (table,))) == ("clean", "clean")
+    assert verdict(make_run(())) == ("review", "nothing"), "nothing checked is not clean"
+    assert verdict(make_run((), status="unreadable")) == ("blocking", "unreadable")
 
 
 def test_findings_are_grouped_by_kind_most_severe_group_first() -> None:
@@ -207,7 +207,7 @@ def test_names_side_by_side_with_scores_and_missing_tables() -> None:
     run = make_run((), (first, second), {"entities_pap": frame})
     (names,) = document_view(run, "fr", Anchors()).names
     assert names.tables == ["Tableau 1", "Tableau 2"]
-    (awa, awa_cells), (bakary, bakary_cells) = names.rows
+    (_, awa_cells), (_, bakary_cells) = names.rows
     assert [c.spelling for c in awa_cells if c] == ["Awa Diarra", "Awa Diara"]
     assert awa_cells[1] is not None and awa_cells[1].score == "94,7" and not awa_cells[1].exact
     assert awa_cells[1].link and awa_cells[1].link.startswith("cell-doc-txt-t2-1-nom")

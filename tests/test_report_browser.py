@@ -14,10 +14,10 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from test_report import SCRIPT, make_result, make_run, make_table, total_finding
 
 from pipeline.cli import main
 from pipeline.report import render_report
-from test_report import SCRIPT, make_result, make_run, make_table, total_finding
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("screenshot", ROOT / "docs" / "screenshot.py")
