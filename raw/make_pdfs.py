@@ -5,7 +5,9 @@ they stand in the text); a document whose spec names no table has its
 tab-separated lines drawn as one table instead. A document with a spec that types
 areas or amounts (a PAR) gets ruled portrait tables; the others get landscape
 tables without rules. Long tables break over pages with their header repeated;
-the prose between tables is set as paragraphs.
+the prose between tables is set as paragraphs, each caption a paragraph of its own
+and each table column at least as wide as its longest word, as a word processor
+sets them: the PDF then says what the text says, laid out as a PDF.
 
     .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw] [--out DIR=RAW_DIR]
 """
@@ -29,6 +31,7 @@ from pipeline.specs import load_specs  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 PARAGRAPH_CHARS = 700   # one-line text dumps are cut into paragraphs at a sentence near this length
+CELL_PADDING = 1.0      # mm each side of a table cell's text (fpdf2's table default)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ý0-9])")
 
 
@@ -72,12 +75,28 @@ class Renderer:
                 self.pdf.ln(2)
                 block = block[cut:].strip()
 
+    def column_widths(self, rows: list[list[str]]) -> tuple[float, ...]:
+        """Each column at least as wide as its longest word, the rest of the line shared by how
+        much text each column holds, so no word is broken across lines inside a cell."""
+        width = self.pdf.epw
+        columns = list(zip(*rows))
+        words = [max((self.pdf.get_string_width(self.clean(word)) for cell in column for word in cell.split()),
+                     default=0.0) + 2 * CELL_PADDING for column in columns]
+        texts = [max((self.pdf.get_string_width(self.clean(cell)) for cell in column), default=0.0)
+                 for column in columns]
+        spare = max(0.0, width - sum(words))
+        wanted = [max(0.0, text - word) for text, word in zip(texts, words)]
+        total = sum(wanted) or 1.0
+        return tuple(word + spare * want / total for word, want in zip(words, wanted))
+
     def table(self, caption: str, header: list[str], rows: list[list[str]], ruled: bool) -> None:
         self.pdf.ln(2)
-        self.pdf.multi_cell(0, 5, self.clean(caption), new_x="LMARGIN", new_y="NEXT")
+        if caption:
+            self.pdf.multi_cell(0, 5, self.clean(caption), new_x="LMARGIN", new_y="NEXT")
         with self.pdf.table(
             borders_layout="ALL" if ruled else "NONE", repeat_headings=1, text_align="LEFT",
             line_height=4.5, headings_style=FontFace(emphasis=""),
+            col_widths=self.column_widths([header, *rows]), padding=CELL_PADDING,
         ) as table:
             for cells in [header, *rows]:
                 table.row([self.clean(cell) for cell in cells])
@@ -93,19 +112,43 @@ def _table_rows(table: ExtractedTable) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _caption_end(text: str, offset: int, title: str) -> int:
+    """Where the caption standing at `offset` ends: after its title's last word."""
+    words = r"\s*".join(re.escape(word) for word in title.split())
+    match = re.compile(words).search(text, offset) if words else None
+    return match.end() if match else offset
+
+
+def _captions(document: ExtractedDocument) -> dict[int, int]:
+    """Offset -> end of every caption of the text (lists of tables excluded)."""
+    return {offset: _caption_end(document.text, offset, title) for _, title, offset in document.captions}
+
+
+def _prose(renderer: Renderer, text: str, start: int, end: int, captions: dict[int, int]) -> None:
+    """The text between two tables, each caption in it set as a paragraph of its own."""
+    position = start
+    for offset in sorted(o for o in captions if start <= o < end):
+        renderer.paragraphs(text[position:offset])
+        renderer.paragraphs(text[offset:captions[offset]])
+        position = captions[offset]
+    renderer.paragraphs(text[position:end])
+
+
 def _render_spec_tables(renderer: Renderer, document: ExtractedDocument, ruled: bool) -> None:
-    """Prose and tables in text order, each table where its span stood."""
+    """Prose and tables in text order, each table where its span stood under its whole caption."""
     placed = sorted((t for t in document.tables if t.provenance.span), key=lambda t: t.provenance.span[0])
+    captions = _captions(document)
     position = 0
     for table in placed:
         start, end = table.provenance.span
         if start < position:
             continue
-        renderer.paragraphs(document.text[position:start])
+        _prose(renderer, document.text, position, start, captions)
+        caption = document.text[start:captions[start]] if start in captions else table.provenance.caption
         header, rows = _table_rows(table)
-        renderer.table(table.provenance.caption or table.provenance.title, header, rows, ruled)
+        renderer.table(" ".join(caption.split()), header, rows, ruled)
         position = end
-    renderer.paragraphs(document.text[position:])
+    _prose(renderer, document.text, position, len(document.text), captions)
 
 
 def _render_tab_blocks(renderer: Renderer, text: str, ruled: bool) -> None:

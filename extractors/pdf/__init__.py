@@ -11,9 +11,10 @@ from pathlib import Path
 
 from extractors.pdf.document import PdfError
 from extractors.pdf.reading import Reading, read_pdf
-from extractors.pdf.records import match_spec, to_table
+from extractors.pdf.records import match_specs, to_table
 from extractors.spec import DocumentSpec
 from extractors.table import ExtractedDocument, ExtractedTable
+from extractors.text_document import missing_table
 
 __all__ = ["PdfError", "Reading", "extract_pdf", "read_pdf"]
 
@@ -33,20 +34,21 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
     """
     path = Path(path)
     reading = read_pdf(path, max_pages=max_pages)
-    unused = list(spec.tables) if spec else []
-    spec_keys = {table.key for table in unused}
+    specs = spec.tables if spec else ()
+    matched = match_specs(list(reading.grids), specs)
+    spec_keys = {table.key for table in specs}
     tables: list[ExtractedTable] = []
     for number, grid in enumerate(reading.grids, start=1):
-        table_spec = match_spec(grid, unused)
-        if table_spec:
-            unused.remove(table_spec)
+        table_spec = matched.get(number - 1)
         key = table_spec.key if table_spec else generic_key(number, spec_keys)
         tables.append(to_table(grid, path.name, key, table_spec))
+    missing = [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
+               for table in specs if table not in matched.values()]
     return ExtractedDocument(
         name=path.name,
         kind=spec.kind if spec else "generic",
         text=reading.text,
         tables=tuple(tables),
-        problems=reading.problems,
+        problems=reading.problems + tuple(missing),
         captions=reading.captions,
     )

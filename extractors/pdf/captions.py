@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+from extractors.captions import _is_table_of_contents as is_table_of_contents
 from extractors.pdf.grids import BBox
 
+# The number follows the word after a space or "n°", or at once when it is in digits
+# ("Tableau10"), never as the word's own letters ("Tableaux suivants" is no caption).
 CAPTION = re.compile(
-    r"^\s*(?P<word>Tableau|Table|Tab\.|Exhibit)\s*(?:n°|no\.?|N°)?\s*(?P<number>[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
+    r"^\s*(?P<word>Tableau|Table|Tab\.|Exhibit)(?:\s*(?:n°|no\.?)\s*|\s+|(?=[0-9]))"
+    r"(?P<number>[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
     r"\s*[:.\-–—]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
@@ -31,12 +35,13 @@ def find_caption(candidates: list[str], pattern: re.Pattern[str] = CAPTION) -> s
 
 
 def captions_in(text: str) -> tuple[tuple[str, str, int], ...]:
-    """(number, title, offset) of every caption line in the prose."""
+    """(number, title, offset) of every caption paragraph in the prose, lists of tables excluded
+    (an entry there is followed by a dot leader, as the text path tells them)."""
     found = []
     offset = 0
     for line in text.splitlines(keepends=True):
         match = CAPTION.match(line)
-        if match:
+        if match and not is_table_of_contents(line, match.start("title")):
             found.append((match.group("number"), match.group("title").strip(), offset + match.start("word")))
         offset += len(line)
     return tuple(found)

@@ -29,11 +29,12 @@ from extractors.pdf.document import (
     scratch_dir,
 )
 from extractors.pdf.grids import BBox, PdfGrid
+from extractors.pdf.prose import page_paragraphs
 from extractors.pdf.routing import LATTICE, NETWORK, Route, lattice_rejection, route_page
 from extractors.pdf.stitching import stitch
 from extractors.table import CellProblem
 
-CAMELOT_OPTIONS = {LATTICE: {"flavor": "lattice", "engine": "vector"}, NETWORK: {"flavor": "network"}}
+CAMELOT_OPTIONS = {LATTICE: {"flavor": "lattice", "engine": "vector", "split_text": True}, NETWORK: {"flavor": "network"}}
 
 
 @dataclass(frozen=True)
@@ -124,15 +125,12 @@ def _inside(obj: dict, boxes: list[BBox]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[str, list[PdfGrid]]:
-    """The page's text outside its tables, and its grids with their captions found."""
+def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[list[dict], list[PdfGrid]]:
+    """The page's text lines outside its tables, and its grids with their captions found."""
     boxes = [g.bbox for g in grids]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    text = outside.extract_text() or ""
-    if not grids:
-        return text, grids
     lines = outside.extract_text_lines()
-    return text, [g.but(caption=find_caption(lines_above(lines, g.bbox))) for g in grids]
+    return lines, [g.but(caption=find_caption(lines_above(lines, g.bbox))) for g in grids]
 
 
 _SCAN_OUTCOMES = {
@@ -176,12 +174,12 @@ def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
         routes = {page.page_number: route_page(page) for page in pages if page.page_number not in scanned}
         heights = {page.page_number: float(page.height) for page in pages}
         grids = _read_tables(path, routes, heights)
-        texts = []
+        prose: list[tuple[list[dict], list[BBox]]] = []
         captioned: list[PdfGrid] = []
         for page in pages:
             on_page = [g for g in grids if g.pages[0] == page.page_number]
-            text, with_captions = _prose_and_captions(page, on_page)
-            texts.append(text)
+            lines, with_captions = _prose_and_captions(page, on_page)
+            prose.append((lines, [g.bbox for g in on_page]))
             captioned.extend(with_captions)
-    text = "\n\n".join(texts)
+    text = page_paragraphs(prose)
     return Reading(tuple(stitch(captioned)), text, captions_in(text), tuple(problems), tuple(routes.values()))

@@ -2,7 +2,9 @@
 
 Without a spec each grid column is a column `c0`, `c1`, … labelled by its header,
 numeric where every one of its cells reads as the same kind of quantity. With a
-spec, the grid's columns take the TableSpec's columns in order. Either way the
+spec, the grid's columns take the TableSpec's columns their headers name (in order
+when the header names none) and the rows are labelled as the text path labels them
+(`columns.py`, `rows.py`), so both paths give the checks the same tables. Either way the
 rows go through `extractors.frame.build_table`, the parser every extractor shares,
 so a cell that fails is reported, never silently emptied.
 """
@@ -15,33 +17,16 @@ from dataclasses import replace
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.pdf.cells import header_labels
+from extractors.pdf.columns import Layout, spec_layout
 from extractors.pdf.grids import Grid, PdfGrid
 from extractors.pdf.quality import table_quality
+from extractors.pdf.rows import labelled_rows, numbered_rows, row_kind, row_label
 from extractors.quantity import Quantity, QuantityError, parse_quantity
 from extractors.spec import ColumnSpec, TableSpec
 from extractors.table import CellProblem, ExtractedTable, Provenance
 
-_SUBTOTAL = re.compile(r"^\s*sous[\s\-]*totaux?\b", re.IGNORECASE)
-_TOTAL = re.compile(r"^\s*(?:total|totaux)\b", re.IGNORECASE)
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")
-
-
-def row_kind(row: list[str]) -> str:
-    """item, subtotal or total, from the row's first printed cell."""
-    first = next((cell for cell in row if cell), "")
-    if _SUBTOTAL.match(first):
-        return "subtotal"
-    if _TOTAL.match(first):
-        return "total"
-    return "item"
-
-
-def row_label(row: list[str], kind: str) -> str:
-    """The label as printed: the first cell, or the TOTAL wording when it sits further right."""
-    if row and row[0]:
-        return row[0]
-    return next((cell for cell in row if cell), "") if kind != "item" else ""
 
 
 def _parse_all(texts: list[str], kind: str, unit: str | None) -> list[Quantity] | None:
@@ -59,21 +44,7 @@ def guess_kind(texts: list[str]) -> str:
     return next((kind for kind in _GUESSED_KINDS if _parse_all(filled, kind, None) is not None), "text")
 
 
-def _spec_layout(grid: PdfGrid, spec: TableSpec) -> tuple[list[ColumnSpec | None], int | None]:
-    """Which spec column each grid column holds (None for the row label), and the expected
-    width when the grid's differs (its columns are then mapped as far as they go)."""
-    leading = [c for c in spec.columns if c.leading]
-    body = [c for c in spec.columns if not c.leading]
-    if grid.width == len(leading) + 1 + len(body):
-        return [*leading, None, *body], None
-    if grid.width == 1 + len(body):
-        return [None, *body], None
-    layout: list[ColumnSpec | None] = [None, *body][: grid.width]
-    layout += [None] * (grid.width - len(layout))
-    return layout, 1 + len(body)
-
-
-def _guessed_layout(grid: PdfGrid, body: Grid) -> list[ColumnSpec | None]:
+def _guessed_layout(grid: PdfGrid, body: Grid) -> list[ColumnSpec]:
     """No spec: every grid column is a column, typed when all its cells are one kind of quantity."""
     labels = header_labels(grid.grid, grid.header_rows) if grid.header_rows else [""] * grid.width
     return [
@@ -83,27 +54,66 @@ def _guessed_layout(grid: PdfGrid, body: Grid) -> list[ColumnSpec | None]:
     ]
 
 
-def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
-    """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder."""
+def _width_note(grid: PdfGrid, layout: Layout, spec: TableSpec, document: str, key: str,
+                title: str) -> CellProblem | None:
+    """Grid columns no spec column took, or spec columns no grid column holds: said once."""
+    printed = [c for c in spec.columns if not c.in_label]
+    spare = [c for c, column in enumerate(layout.columns)
+             if column is None and c != layout.label and any(row[c] for row in grid.grid[grid.header_rows:])]
+    if not spare and not layout.unplaced:
+        return None
+    expected = 1 + len(printed)
+    return CellProblem(
+        document, key, title, None, None, "",
+        f"{grid.width} colonnes dans le PDF, la spécification en décrit {expected}",
+        f"{grid.width} columns in the PDF, the spec describes {expected}", grid.pages[0])
+
+
+def _unparsed_problems(unparsed: list[tuple[str, str]], document: str, key: str, title: str,
+                       page: int) -> list[CellProblem]:
+    return [
+        CellProblem(document, key, title, label or None, None, raw,
+                    "ligne illisible selon la grammaire du tableau" if raw else "ligne introuvable",
+                    "row does not fit the table's grammar" if raw else "row not found", page)
+        for label, raw in unparsed
+    ]
+
+
+def _spec_rows(grid: PdfGrid, spec: TableSpec, document: str, key: str, title: str,
+               ) -> tuple[tuple[ColumnSpec, ...], list[RawRow], list[CellProblem]]:
+    """The spec's columns found in the grid, its rows labelled as the text path labels them."""
+    layout = spec_layout(grid, spec)
     body = grid.grid[grid.header_rows:]
-    title = (spec.title if spec and spec.title else "") or grid.caption or key
-    page = grid.pages[0]
-    notes: list[CellProblem] = []
-    if spec:
-        layout, expected = _spec_layout(grid, spec)
-        if expected is not None:
-            notes.append(CellProblem(
-                document, key, title, None, None, "",
-                f"{grid.width} colonnes dans le PDF, la spécification en décrit {expected}",
-                f"{grid.width} columns in the PDF, the spec describes {expected}", page))
-    else:
-        layout = _guessed_layout(grid, body)
+    read = labelled_rows(body, layout, spec) if spec.rows else numbered_rows(body, layout, spec)
+    note = _width_note(grid, layout, spec, document, key, title)
+    notes = [note] if note else []
+    notes += _unparsed_problems(read.unparsed, document, key, title, grid.pages[0])
+    placed = {column.key for column in layout.columns if column is not None}
+    captured = {k for row in read.rows for k in row.cells}
+    columns = tuple(c for c in spec.columns if c.key in placed or c.key in captured)
+    return columns, read.rows, notes
+
+
+def _generic_rows(grid: PdfGrid) -> tuple[tuple[ColumnSpec, ...], list[RawRow]]:
+    """Every grid column a column, every row kept, its kind read from its first cell."""
+    body = grid.grid[grid.header_rows:]
+    layout = _guessed_layout(grid, body)
     rows = []
     for cells in body:
         kind = row_kind(cells)
-        by_key = {column.key: text for column, text in zip(layout, cells) if column is not None}
+        by_key = {column.key: text for column, text in zip(layout, cells)}
         rows.append(RawRow(label=row_label(cells, kind), kind=kind, cells=by_key))
-    columns = tuple(column for column in layout if column is not None)
+    return tuple(layout), rows
+
+
+def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
+    """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder."""
+    title = (spec.title if spec and spec.title else "") or grid.caption or key
+    notes: list[CellProblem] = []
+    if spec:
+        columns, rows, notes = _spec_rows(grid, spec, document, key, title)
+    else:
+        columns, rows = _generic_rows(grid)
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,
@@ -111,17 +121,28 @@ def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = No
     table = build_table(key, provenance, columns, rows, tuple(notes))
     quantity_cells = sum(1 for row in rows for c in columns if c.is_quantity and row.cells.get(c.key))
     failed = sum(1 for problem in table.problems if problem.text)
-    quality = table_quality(body, quantity_cells, quantity_cells - failed)
+    quality = table_quality(grid.grid[grid.header_rows:], quantity_cells, quantity_cells - failed)
     return replace(table, provenance=replace(provenance, quality=quality))
 
 
-def match_spec(grid: PdfGrid, specs: list[TableSpec]) -> TableSpec | None:
-    """The first of `specs` whose caption pattern matches the grid's caption.
+def caption_matches(grid: PdfGrid, spec: TableSpec) -> bool:
+    """Whether the spec's caption pattern matches the grid's caption.
 
     The pattern is tried on the caption followed by the first row, as in a text dump
     where the header follows the caption, so a look-ahead such as `(?=\\s*N°)` works.
     """
     if not grid.caption:
-        return None
+        return False
     subject = " ".join([grid.caption, *(grid.grid[0] if grid.grid else [])])
-    return next((s for s in specs if re.search(expand(s.caption), subject, re.IGNORECASE)), None)
+    return re.search(expand(spec.caption), subject, re.IGNORECASE) is not None
+
+
+def match_specs(grids: list[PdfGrid], specs: tuple[TableSpec, ...]) -> dict[int, TableSpec]:
+    """Grid index -> the spec table it is: the `occurrence`-th grid whose caption matches, each
+    grid used once (two tables may share a caption, as a summary's copy and the body's)."""
+    matched: dict[int, TableSpec] = {}
+    for spec in specs:
+        candidates = [i for i, grid in enumerate(grids) if caption_matches(grid, spec)]
+        if len(candidates) >= spec.occurrence and candidates[spec.occurrence - 1] not in matched:
+            matched[candidates[spec.occurrence - 1]] = spec
+    return matched
