@@ -39,7 +39,7 @@ LABELS: dict[str, dict[str, str]] = {
         "failed": "Écarts", "passed": "Contrôles vérifiés", "subject": "Objet", "field": "Grandeur",
         "expected": "Attendu", "observed": "Lu dans le document", "difference": "Écart",
         "where": "Où", "evidence": "Texte lu", "cells_read": "Cellules lues",
-        "tables": "Tableaux extraits", "table_cell": "Voir la cellule", "names": "Rapprochement des noms",
+        "tables": "Tableaux extraits", "names": "Rapprochement des noms",
         "names_help": "Chaque ligne est une entité ; chaque colonne, sa graphie dans un tableau, "
                       "avec le score de ressemblance (100 = identique).",
         "entity": "Entité", "missing": "absent", "charts": "Graphiques",
@@ -66,7 +66,7 @@ LABELS: dict[str, dict[str, str]] = {
         "failed": "Discrepancies", "passed": "Checks that hold", "subject": "Subject", "field": "Quantity",
         "expected": "Expected", "observed": "Stated in the document", "difference": "Difference",
         "where": "Where", "evidence": "Text read", "cells_read": "Cells read",
-        "tables": "Extracted tables", "table_cell": "See the cell", "names": "Name reconciliation",
+        "tables": "Extracted tables", "names": "Name reconciliation",
         "names_help": "Each row is an entity; each column, its spelling in one table, "
                       "with the similarity score (100 = identical).",
         "entity": "Entity", "missing": "missing", "charts": "Charts",
