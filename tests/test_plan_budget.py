@@ -116,7 +116,7 @@ def test_the_budget_run_sums_each_source_and_locates_the_gap():
     frame = result.frames["budget_by_source"].set_index("source")
     assert frame.at["ETAT", "gap"] == 4 and frame.at["UEMOA", "spellings"] == "UMOA"
     gap = next(f for f in result.findings if f.key == "gap_by_source")
-    assert gap.expected == pytest.approx(4) and "ETAT 4 MFCFA" in gap.message_fr
+    assert (gap.expected, gap.observed) == (0, pytest.approx(4)) and "ETAT 4 MFCFA" in gap.message_fr
     assert len({f.id for f in result.findings}) == len(result.findings)
 
 
