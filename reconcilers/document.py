@@ -14,7 +14,9 @@ from reconcilers.checks import ChecksSpec
 from reconcilers.claims import check_claims
 from reconcilers.cross_table import check_agreement, check_declared_losses, check_per_entity, check_twins
 from reconcilers.entities import EntityIndex, entity_findings, entity_frame, link_table_entities
-from reconcilers.extraction import broken_reference_findings, caption_findings, problem_findings
+from reconcilers.extraction import (
+    broken_reference_findings, caption_findings, duplicate_row_findings, problem_findings,
+)
 from reconcilers.finding import Finding
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
@@ -35,7 +37,7 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
                                + broken_reference_findings(document))
     frames: dict[str, pd.DataFrame] = {}
     for table in document.tables:
-        findings += check_equivalences(table)
+        findings += check_equivalences(table) + duplicate_row_findings(table)
     if spec is None or checks is None:
         return Reconciliation(document, tuple(findings), frames)
     for key in checks.totals:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extractors.table import CellProblem, ExtractedDocument
+from extractors.table import ROW_KIND, ROW_LABEL, CellProblem, ExtractedDocument, ExtractedTable
 from reconcilers.finding import Finding, Location
 
 
@@ -75,5 +75,24 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
             message_fr=f"Renvoi cassé dans le document : « {context} ».",
             message_en=f"Broken cross-reference in the document: “{context}”.",
             key=f"reference-{number}",
+        ))
+    return findings
+
+
+def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
+    """Two rows printed with the same number: every reference to that number is ambiguous."""
+    items = table.cells[table.cells[ROW_KIND] == "item"]
+    counts = items[ROW_LABEL].astype(str).value_counts()
+    findings = []
+    for label, count in counts[counts > 1].items():
+        findings.append(Finding(
+            document=table.provenance.document, check="numbering", status="fail", severity="warning",
+            subject=f"{table.provenance.title} {label}", field="numéro de ligne", expected=1, observed=int(count),
+            unit="count", tables=(table.provenance.title,),
+            location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
+                              table_key=table.key),
+            message_fr=f"{table.provenance.title} : le numéro {label} est porté par {count} lignes.",
+            message_en=f"{table.provenance.title}: number {label} is printed on {count} rows.",
+            key=f"{table.key}-{label}",
         ))
     return findings
