@@ -173,3 +173,12 @@ def test_dates_in_french():
     assert parse_date("29 décembre 2016") == "2016-12-29"
     with pytest.raises(ValueError):
         parse_date("32 brumaire 2016")
+
+
+def test_a_row_number_printed_twice_is_reported_once():
+    from reconcilers.extraction import duplicate_row_findings
+
+    table = make_table("A", [NAME], [("5.8", "item", {"pap": "a"}), ("5.9", "item", {"pap": "b"}),
+                                     ("5.9", "item", {"pap": "c"}), ("TOTAL", "total", {})])
+    [finding] = duplicate_row_findings(table)
+    assert (finding.location.row, finding.observed) == ("5.9", 2)
