@@ -9,7 +9,7 @@ the prose between tables is set as paragraphs, each caption a paragraph of its o
 and each table column at least as wide as its longest word, as a word processor
 sets them: the PDF then says what the text says, laid out as a PDF.
 
-    .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw] [--out DIR=RAW_DIR]
+    .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw | FILE.txt ...] [--out DIR=next to each text]
 """
 
 from __future__ import annotations
@@ -194,16 +194,20 @@ def render(path: Path, out_dir: Path, specs: list) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("raw_dir", nargs="?", type=Path, default=Path("raw"))
+    parser.add_argument("sources", nargs="*", type=Path, default=[Path("raw")],
+                        help="a directory (every .txt in it) or text files; specs are read beside them")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
-    specs, errors = load_specs(args.raw_dir)
-    for error in errors:
-        print(error, file=sys.stderr)
-    out_dir = args.out or args.raw_dir
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for path in sorted(args.raw_dir.glob("*.txt")):
-        print(render(path, out_dir, specs))
+    texts = [t for source in args.sources
+             for t in (sorted(source.glob("*.txt")) if source.is_dir() else [source])]
+    for folder in dict.fromkeys(text.parent for text in texts):
+        specs, errors = load_specs(folder)
+        for error in errors:
+            print(error, file=sys.stderr)
+        out_dir = args.out or folder
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path in (t for t in texts if t.parent == folder):
+            print(render(path, out_dir, specs))
     return 0
 
 
