@@ -90,9 +90,10 @@ def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDoc
         from extractors.pdf.document import count_pages
 
         try:
-            if count_pages(path, up_to=limits.max_pages + 1) > limits.max_pages:
-                raise DocumentError(f"{path.name}: plus de {limits.max_pages} pages, au-delà de la limite --max-pages "
-                                    f"/ more than {limits.max_pages} pages, over the --max-pages limit")
+            pages = count_pages(path)
+            if pages > limits.max_pages:
+                raise DocumentError(f"{path.name}: {pages} pages, au-delà de la limite --max-pages de {limits.max_pages} "
+                                    f"/ over the --max-pages limit")
             return extract_pdf(path, spec.document if spec else None, max_pages=limits.max_pages)
         except PdfError as error:
             raise DocumentError(str(error)) from error

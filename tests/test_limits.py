@@ -79,3 +79,19 @@ def test_defaults_are_generous_and_shown_in_help(capsys):
     help_text = capsys.readouterr().out
     for flag in ("--max-pages", "--max-bytes", "--max-seconds"):
         assert flag in help_text
+
+
+def test_pdf_pages_are_released_as_an_iteration_moves_on(tmp_path):
+    """Memory holds one parsed page at a time (benchmarks/long_pdf.py measures it on 2 000 pages)."""
+    from extractors.pdf.document import open_pdf
+    from test_pdf_build import long_table
+
+    with open_pdf(long_table(tmp_path / "long.pdf")) as pdf:
+        first_pass, used = [], []
+        for page in pdf.pages[:2]:
+            first_pass.append(len(page.chars))
+            used.append(page)
+            assert hasattr(page, "_objects")                   # parsed while in use ...
+        assert not any(hasattr(page, "_objects") for page in used)               # ... released after
+        assert [len(page.chars) for page in pdf.pages[:2]] == first_pass         # and parsed again on demand
+        assert first_pass[0] > 0
