@@ -2,9 +2,9 @@
 
 The tables come from the text extractor's output (the spec's tables, in the order
 they stand in the text); a document whose spec names no table has its
-tab-separated lines drawn as one table instead. A document with a spec that types
-areas or amounts (a PAR) gets ruled portrait tables; the others get landscape
-tables without rules. Long tables break over pages with their header repeated;
+tab-separated lines drawn as one table instead. A document whose tables the dump
+holds as tab-separated lines (a landscape table, an action plan) gets landscape
+tables without rules; the others (a PAR) get ruled portrait tables. Long tables break over pages with their header repeated;
 the prose between tables is set as paragraphs, each caption a paragraph of its own
 and each table column at least as wide as its longest word, as a word processor
 sets them: the PDF then says what the text says, laid out as a PDF.
@@ -30,6 +30,7 @@ from extractors.text_document import extract_text_document  # noqa: E402
 from pipeline.specs import load_specs  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+TSV_METHOD = "tsv"      # provenance of a table the text extractor read from tab-separated lines
 PARAGRAPH_CHARS = 700   # one-line text dumps are cut into paragraphs at a sentence near this length
 CELL_PADDING = 1.0      # mm each side of a table cell's text (fpdf2's table default)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ý0-9])")
@@ -181,12 +182,12 @@ def render(path: Path, out_dir: Path, specs: list) -> Path:
     """One text document as a PDF next to it (or in `out_dir`)."""
     spec = next((s for s in specs if s.serves(path.name)), None)
     document = extract_text_document(path, spec.document if spec else None)
-    typed = any(column.is_quantity for table in document.tables for column in table.columns)
-    renderer = Renderer(landscape=not typed)
+    wide = not document.tables or any(table.provenance.method == TSV_METHOD for table in document.tables)
+    renderer = Renderer(landscape=wide)
     if document.tables:
-        _render_spec_tables(renderer, document, ruled=typed)
+        _render_spec_tables(renderer, document, ruled=not wide)
     else:
-        _render_tab_blocks(renderer, document.text, ruled=typed)
+        _render_tab_blocks(renderer, document.text, ruled=not wide)
     target = out_dir / f"{path.stem}.pdf"
     renderer.pdf.output(str(target))
     return target
