@@ -12,14 +12,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-reconcile: $(STAMP)
+# PDF renditions of the text dumps, so that every run reads both paths (git-ignored:
+# rendering takes a second and fpdf2 stamps the date into each file).
+RAW_PDFS := $(patsubst %.txt,%.pdf,$(wildcard raw/*.txt))
+
+raw/%.pdf: raw/%.txt raw/make_pdfs.py $(wildcard raw/*.yaml) | $(STAMP)
+	$(BIN)/python raw/make_pdfs.py $<
+
+reconcile: $(STAMP) $(RAW_PDFS)
 	$(BIN)/itie-reconcile run raw --out outputs
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
+	$(BIN)/python -m benchmarks.long_pdf
 
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshot.py

@@ -100,7 +100,8 @@ def suites_for(reconciliation: Reconciliation, thresholds: dict[str, float]) -> 
 
 
 def _suite_name(document: str, key: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", f"{Path(document).stem}-{key}")
+    """Unique per file: a PDF and its text dump side by side in raw/ get a suite each."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", f"{Path(document).name}-{key}")
 
 
 def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[Finding]:
