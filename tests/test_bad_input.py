@@ -239,3 +239,11 @@ def test_a_fault_inside_one_document_stays_with_it(tmp_path, monkeypatch, capsys
     assert status == {"note-2020.txt": "ok", "note-2021.txt": "unreadable"}
     [line] = [line for line in capsys.readouterr().err.splitlines() if "note-2021.txt" in line]
     assert "ZeroDivisionError" in line
+
+
+def test_stderr_lines_follow_the_language(tmp_path, capsys):
+    raw = small_raw(tmp_path / "raw")
+    (raw / "ancien.txt").write_bytes("Relevé de décembre.\n".encode("cp1252"))
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "ancien.txt" in line]
+    assert "not UTF-8" in line

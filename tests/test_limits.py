@@ -81,17 +81,19 @@ def test_defaults_are_generous_and_shown_in_help(capsys):
         assert flag in help_text
 
 
-def test_pdf_pages_are_released_as_an_iteration_moves_on(tmp_path):
-    """Memory holds one parsed page at a time (benchmarks/long_pdf.py measures it on 2 000 pages)."""
-    from extractors.pdf.document import open_pdf
+def test_pdf_pages_past_the_limit_are_released(tmp_path, monkeypatch):
+    """Memory holds a bounded number of parsed pages (benchmarks/long_pdf.py measures it on 2 000)."""
+    from extractors.pdf import document
     from test_pdf_build import long_table
 
-    with open_pdf(long_table(tmp_path / "long.pdf")) as pdf:
+    monkeypatch.setattr(document, "PARSED_PAGES_KEPT", 1)
+    with document.open_pdf(long_table(tmp_path / "long.pdf")) as pdf:
         first_pass, used = [], []
         for page in pdf.pages[:2]:
             first_pass.append(len(page.chars))
             used.append(page)
             assert hasattr(page, "_objects")                   # parsed while in use ...
-        assert not any(hasattr(page, "_objects") for page in used)               # ... released after
-        assert [len(page.chars) for page in pdf.pages[:2]] == first_pass         # and parsed again on demand
+        assert not hasattr(used[0], "_objects")                # ... released once past the limit
+        assert hasattr(used[1], "_objects")                    # the last one kept
+        assert [len(page.chars) for page in pdf.pages[:2]] == first_pass         # parsed again on demand
         assert first_pass[0] > 0

@@ -10,6 +10,7 @@ import contextlib
 import shutil
 import subprocess
 import tempfile
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import overload
@@ -44,14 +45,21 @@ def check_file(path: Path) -> None:
         raise PdfError(f"{path.name}: truncated or damaged PDF (no %%EOF at the end)")
 
 
-class ReleasedPages(Sequence[Page]):
-    """A PDF's pages, each released (its parsed characters and layout, ~1 MB for a page of
-    table) as soon as an iteration moves past it: pdfplumber would keep every page parsed
-    until the file is closed, so memory grew with the page count. A page visited again in a
-    later pass is parsed again."""
+# Parsed pages kept at once (~1 MB each for a page of table): a short document is parsed once
+# whatever the passes over it; a long one is held to this many pages, and a page a later pass
+# comes back to is parsed again.
+PARSED_PAGES_KEPT = 40
 
-    def __init__(self, pages: list[Page]) -> None:
+
+class ReleasedPages(Sequence[Page]):
+    """A PDF's pages, of which no more than PARSED_PAGES_KEPT stay parsed: pdfplumber would
+    keep every page's characters and layout until the file is closed, so memory grew with the
+    page count. Iterating marks each page used; the least recently used beyond the limit is
+    released."""
+
+    def __init__(self, pages: list[Page], parsed: OrderedDict[int, Page]) -> None:
         self._pages = pages
+        self._parsed = parsed                     # shared by the slices of one PDF's pages
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -64,23 +72,26 @@ class ReleasedPages(Sequence[Page]):
 
     def __getitem__(self, index: int | slice) -> Page | ReleasedPages:
         if isinstance(index, slice):
-            return ReleasedPages(self._pages[index])
+            return ReleasedPages(self._pages[index], self._parsed)
         return self._pages[index]
 
     def __iter__(self) -> Iterator[Page]:
         for page in self._pages:
-            try:
-                yield page
-            finally:
-                page.close()
+            self._parsed[page.page_number] = page
+            self._parsed.move_to_end(page.page_number)
+            while len(self._parsed) > PARSED_PAGES_KEPT:
+                self._parsed.popitem(last=False)[1].close()
+            yield page
 
 
 class _PagedPDF(pdfplumber.PDF):
-    """pdfplumber's PDF whose pages are released one by one (see ReleasedPages)."""
+    """pdfplumber's PDF whose pages are released past a number (see ReleasedPages)."""
 
     @property
     def pages(self) -> ReleasedPages:  # type: ignore[override]
-        return ReleasedPages(super().pages)
+        if not hasattr(self, "_parsed_pages"):
+            self._parsed_pages: OrderedDict[int, Page] = OrderedDict()
+        return ReleasedPages(super().pages, self._parsed_pages)
 
 
 @contextlib.contextmanager
