@@ -9,7 +9,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.outputs import STAGED_DOCS_PREFIX, replace_directory, sweep_leftovers, write_outputs
+from pipeline.outputs import (
+    STAGED_DOCS_PREFIX,
+    replace_directory,
+    sweep_leftovers,
+    write_outputs,
+)
 from pipeline.run import Limits, notices, run
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -35,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+def _positive(kind: type[int | float]) -> Callable[[str], int | float]:
     """An argparse type: a limit of zero or less is a usage error (status 2), not a silent no-limit."""
     def parse(text: str) -> int | float:
         value = kind(text)

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from expectations.suites import run_suites, suites_for
@@ -117,7 +117,7 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
     return RunResult(
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
         data_docs=data_docs_dir, specs=tuple(s.path.name for s in specs),
     )
@@ -136,7 +136,7 @@ def _run_document(assignment: Assignment, limits: Limits) -> DocumentRun:
                   f"/ stopped after {limits.max_seconds:g} s (--max-seconds limit)")
     except (DocumentError, OSError) as error:
         reason = " ".join(str(error).split())
-    except Exception as error:  # a fault in one document must not lose the others
+    except Exception as error:  # noqa: BLE001 - a fault in one document must not lose the others
         reason = (f"{name}: erreur interne, document ignoré / internal error, document skipped "
                   f"({type(error).__name__}: {' '.join(str(error).split())})")
     else:

@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 
 from extractors.flattened import expand
-from extractors.spec import COLUMN_TYPES, LAYOUTS, ColumnSpec, DocumentSpec, RowSpec, TableSpec, TotalRowSpec
+from extractors.spec import (
+    COLUMN_TYPES,
+    LAYOUTS,
+    ColumnSpec,
+    DocumentSpec,
+    RowSpec,
+    TableSpec,
+    TotalRowSpec,
+)
 from reconcilers.checks import ChecksSpec, parse_checks
 
 

@@ -8,10 +8,10 @@ import signal
 from pathlib import Path
 
 import pytest
+from test_exit_status import small_raw
 
 from pipeline.cli import main
 from pipeline.run import Limits, OutOfTime, time_budget
-from test_exit_status import small_raw
 
 # A column pattern that backtracks exponentially on a row it cannot match: the regex engine
 # would run for ages; the document's time budget stops it.
@@ -54,13 +54,12 @@ def test_time_budget_leaves_a_quick_block_alone():
 
 
 def test_time_budget_is_not_an_exception_a_broad_handler_swallows():
-    with pytest.raises(OutOfTime):
-        with time_budget(0.05):
-            while True:
-                try:
-                    sum(range(10_000))
-                except Exception:      # an extractor guarding against damaged files
-                    pass
+    with pytest.raises(OutOfTime), time_budget(0.05):
+        while True:
+            try:
+                sum(range(10_000))
+            except Exception:  # noqa: BLE001, S110 - an extractor guarding against damaged files
+                pass
 
 
 def test_a_file_over_max_bytes_is_refused_with_the_limit(tmp_path, capsys):
@@ -83,8 +82,9 @@ def test_defaults_are_generous_and_shown_in_help(capsys):
 
 def test_pdf_pages_past_the_limit_are_released(tmp_path, monkeypatch):
     """Memory holds a bounded number of parsed pages (benchmarks/long_pdf.py measures it on 2 000)."""
-    from extractors.pdf import document
     from test_pdf_build import long_table
+
+    from extractors.pdf import document
 
     monkeypatch.setattr(document, "PARSED_PAGES_KEPT", 1)
     with document.open_pdf(long_table(tmp_path / "long.pdf")) as pdf:
