@@ -44,6 +44,7 @@ class CellProblem:
     reason_fr: str
     reason_en: str
     page: int | str | None = None
+    severity: str = "warning"                # info for what was handled (a file converted from Windows-1252)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def read_text(path: Path) -> tuple[str, tuple[CellProblem, ...]]:
         note = CellProblem(
             document=path.name, table="", title="", row=None, column=None, text="",
             reason_fr="fichier encodé en Windows-1252 et non en UTF-8 : converti",
-            reason_en="file encoded in Windows-1252, not UTF-8: converted",
+            reason_en="file encoded in Windows-1252, not UTF-8: converted", severity="info",
         )
         return data.decode("cp1252", errors="replace"), (note,)
 

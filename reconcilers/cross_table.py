@@ -102,12 +102,14 @@ def check_declared_losses(
         held, missing = [], []
         for ref in rule.requires:
             target = tables.get(ref.table)
-            row = index.rows_of(ref.table).get(name) if target is not None else None
+            if target is None:
+                continue
+            row = index.rows_of(ref.table).get(name)
             value = _number(target.values.at[row, ref.column]) if row is not None else None
             (held if value else missing).append((target, row, ref))
-        where_fr = ", ".join(t.provenance.title for t, _, _ in missing) or "aucun tableau du document"
-        where_en = ", ".join(t.provenance.title for t, _, _ in missing) or "no table of the document"
-        status = "pass" if rule.requires and not missing else "fail"
+        where_fr = ", ".join(t.provenance.title for t, _, _ in missing) or "aucun tableau extrait"
+        where_en = ", ".join(t.provenance.title for t, _, _ in missing) or "no extracted table"
+        status = "pass" if held and not missing else "fail"
         label_fr = rule.label_fr or rule.keyword
         label_en = rule.label_en or rule.keyword
         findings.append(Finding(

@@ -25,7 +25,7 @@ def _finding(problem: CellProblem, number: int) -> Finding:
     text_en = f": “{problem.text}”" if problem.text else ""
     return Finding(
         document=problem.document, check="extraction", status="fail",
-        severity="warning" if problem.table or problem.text else "info",
+        severity=problem.severity,
         subject=problem.title or problem.document, field=problem.column or "",
         observed=problem.text or None, tables=(problem.title,) if problem.title else (),
         location=Location(page=problem.page, table=problem.title or None, row=problem.row,

@@ -7,7 +7,7 @@ import pandas as pd
 from extractors.quantity import format_number, format_quantity
 from extractors.spec import TableSpec
 from extractors.table import ROW_LABEL, ExtractedTable
-from reconcilers.cells import cell_location, row_index, unit_of
+from reconcilers.cells import MissingCell, cell_location, row_index, unit_of
 from reconcilers.checks import ShareRule
 from reconcilers.finding import Finding
 
@@ -19,7 +19,15 @@ def check_share(table: ExtractedTable, spec: TableSpec, rule: ShareRule) -> list
     row_spec = next(r for r in spec.rows if r.key == rule.row)
     if row_spec.share_of is None:
         raise ValueError(f"{spec.key}.{rule.row}: no share_of in the spec")
-    index, base = row_index(table, rule.row), row_index(table, row_spec.share_of)
+    try:
+        index, base = row_index(table, rule.row), row_index(table, row_spec.share_of)
+    except MissingCell as missing:
+        return [Finding(
+            document=table.provenance.document, check="percentage", status="fail", severity="warning",
+            subject=rule.row, field=rule.rate_column, tables=(table.provenance.title,),
+            message_fr=f"{table.provenance.title} : pourcentage non vérifiable, ligne absente ({missing}).",
+            message_en=f"{table.provenance.title}: percentage not checkable, row missing ({missing}).",
+        )]
     rate = table.values.at[index, rule.rate_column]
     amount = table.values.at[index, rule.amount_column]
     whole = table.values.at[base, rule.amount_column]

@@ -182,3 +182,20 @@ def test_a_row_number_printed_twice_is_reported_once():
                                      ("5.9", "item", {"pap": "c"}), ("TOTAL", "total", {})])
     [finding] = duplicate_row_findings(table)
     assert (finding.location.row, finding.observed) == ("5.9", 2)
+
+
+def test_a_share_whose_rows_are_missing_is_a_finding_not_a_crash():
+    columns = [ColumnSpec("rate", "Taux", "percent", optional=True, in_label=True), AMOUNT]
+    spec = TableSpec("C", "", layout="labelled", rows=(RowSpec("base", "B"), RowSpec("extra", "I", share_of="base")))
+    table = make_table("C", columns, [("extra", "item", {"rate": "2%", "amount": "20 000"})])
+    [finding] = check_share(table, spec, ShareRule("C", "extra", "rate", "amount"))
+    assert (finding.status, finding.severity) == ("fail", "warning")
+
+
+def test_a_declared_loss_whose_compensation_table_was_not_extracted_still_fails_cleanly():
+    loss = ColumnSpec("loss", "Nature", "text")
+    tables = {"A": make_table("A", [NAME, loss], [("1", "item", {"pap": "Awa", "loss": "manguiers"})])}
+    index = link_table_entities(tables, EntityRule("pap", "pap", ("A",)))
+    rule = DeclaredLossRule("A", "loss", "manguier", "pap", (CellRef("T", "trees"),))
+    [finding] = check_declared_losses(rule, tables, index)
+    assert finding.status == "fail" and "aucun tableau extrait" in finding.message_fr
