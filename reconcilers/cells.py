@@ -1,8 +1,16 @@
-"""Reading cells and aggregates out of extracted tables, with the location of each."""
+"""Reading cells and aggregates out of extracted tables, with the location of each.
+
+Cells and aggregates are named with one short syntax, readable in YAML:
+`T2[TOTAL].surface_affected` (a stated cell: table, row label, column),
+`sum(T6.amount)` (an aggregate over a table's item rows: sum, min, max, count,
+count_zero), `all(T7.unit_rate)` (every item row, each compared), and `T7.trees` (a column,
+where a rule looks an entity's row up itself).
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -10,8 +18,37 @@ import pandas as pd
 
 from extractors.quantity import BASE_UNIT
 from extractors.table import ROW_LABEL, ExtractedTable
-from reconcilers.checks import CellRef
 from reconcilers.finding import Location
+
+AGGREGATES = ("sum", "min", "max", "count", "count_zero", "all")
+_REFERENCE = re.compile(r"^(?:(?P<aggregate>\w+)\()?(?P<table>\w+)(?:\[(?P<row>[^\]]+)\])?\.(?P<column>\w+)\)?$")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """A stated cell, or an aggregate over the item rows of a column."""
+
+    table: str
+    column: str
+    row: str | None = None
+    aggregate: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> CellRef:
+        match = _REFERENCE.match(str(text).strip())
+        if not match:
+            raise ValueError(f"bad cell reference {text!r} (expected T2[TOTAL].column or sum(T6.column))")
+        aggregate = match.group("aggregate")
+        if aggregate and aggregate not in AGGREGATES:
+            raise ValueError(f"unknown aggregate {aggregate!r} in {text!r}")
+        if aggregate and match.group("row"):
+            raise ValueError(f"{text!r}: name a row or an aggregate, not both")
+        return cls(match.group("table"), match.group("column"), match.group("row"), aggregate)
+
+    def __str__(self) -> str:
+        if self.aggregate:
+            return f"{self.aggregate}({self.table}.{self.column})"
+        return f"{self.table}[{self.row}].{self.column}"
 
 
 class MissingCell(LookupError):

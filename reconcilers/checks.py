@@ -1,47 +1,15 @@
 """The `checks:` part of a spec, as small frozen records the reconcilers take.
 
-Cells and aggregates are named with one short syntax, readable in YAML:
-`T2[TOTAL].surface_affected` (a stated cell: table, row label, column),
-`sum(T6.amount)` (an aggregate over a table's item rows: sum, min, max, count,
-count_zero), `all(T7.unit_rate)` (every item row, each compared), and `T7.trees` (a column,
-where a rule looks an entity's row up itself).
+Cells and aggregates are named with the short syntax of `reconcilers.cells.CellRef`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-AGGREGATES = ("sum", "min", "max", "count", "count_zero", "all")
-_REFERENCE = re.compile(r"^(?:(?P<aggregate>\w+)\()?(?P<table>\w+)(?:\[(?P<row>[^\]]+)\])?\.(?P<column>\w+)\)?$")
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """A stated cell, or an aggregate over the item rows of a column."""
-
-    table: str
-    column: str
-    row: str | None = None
-    aggregate: str | None = None
-
-    @classmethod
-    def parse(cls, text: str) -> CellRef:
-        match = _REFERENCE.match(str(text).strip())
-        if not match:
-            raise ValueError(f"bad cell reference {text!r} (expected T2[TOTAL].column or sum(T6.column))")
-        aggregate = match.group("aggregate")
-        if aggregate and aggregate not in AGGREGATES:
-            raise ValueError(f"unknown aggregate {aggregate!r} in {text!r}")
-        if aggregate and match.group("row"):
-            raise ValueError(f"{text!r}: name a row or an aggregate, not both")
-        return cls(match.group("table"), match.group("column"), match.group("row"), aggregate)
-
-    def __str__(self) -> str:
-        if self.aggregate:
-            return f"{self.aggregate}({self.table}.{self.column})"
-        return f"{self.table}[{self.row}].{self.column}"
+from reconcilers.budget import BudgetConfig, parse_budget
+from reconcilers.cells import CellRef
 
 
 @dataclass(frozen=True)
@@ -148,7 +116,7 @@ class ChecksSpec:
     agreements: tuple[AgreementRule, ...] = ()
     twins: tuple[TwinRule, ...] = ()
     claims: tuple[ClaimRule, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, hash=False)   # layout-specific checks (budget plans)
+    budget: BudgetConfig | None = None    # action plans: blocks, sources, legend (reconcilers/budget.py)
 
     def references(self) -> list[tuple[str, str | None]]:
         """(table, column) pairs named by the checks, so that a spec can be validated."""
@@ -202,7 +170,7 @@ def parse_checks(data: dict[str, Any]) -> ChecksSpec:
         ),
         twins=tuple(TwinRule(r["summary"], r["body"]) for r in data.get("twins", ())),
         claims=tuple(_claim(r) for r in data.get("claims", ())),
-        extra={"budget": data["budget"]} if "budget" in data else {},
+        budget=parse_budget(data["budget"]) if data.get("budget") else None,
     )
 
 

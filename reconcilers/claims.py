@@ -15,7 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from extractors.flattened import expand
-from extractors.quantity import BASE_UNIT, QuantityError, format_quantity, parse_quantity
+from extractors.quantity import (
+    BASE_UNIT,
+    QuantityError,
+    format_quantity,
+    parse_quantity,
+)
 from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule

@@ -9,13 +9,26 @@ import pandas as pd
 from extractors.spec import DocumentSpec
 from extractors.table import ExtractedDocument
 from reconcilers.arithmetic import check_row_arithmetic
-from reconcilers.budget import check_budget, parse_budget
+from reconcilers.budget import check_budget
 from reconcilers.checks import ChecksSpec
 from reconcilers.claims import check_claims
-from reconcilers.cross_table import check_agreement, check_declared_losses, check_per_entity, check_twins
-from reconcilers.entities import EntityIndex, entity_findings, entity_frame, link_table_entities
+from reconcilers.cross_table import (
+    check_agreement,
+    check_declared_losses,
+    check_per_entity,
+    check_twins,
+)
+from reconcilers.entities import (
+    EntityIndex,
+    entity_findings,
+    entity_frame,
+    link_table_entities,
+)
 from reconcilers.extraction import (
-    broken_reference_findings, caption_findings, duplicate_row_findings, problem_findings,
+    broken_reference_findings,
+    caption_findings,
+    duplicate_row_findings,
+    problem_findings,
 )
 from reconcilers.finding import Finding
 from reconcilers.shares import check_share
@@ -67,8 +80,8 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
         if {rule.summary, rule.body} <= tables.keys():
             findings += check_twins(rule, tables)
     findings += check_claims(checks.claims, document.text, tables, document.name)
-    if checks.extra.get("budget"):
-        budget = check_budget(tables, parse_budget(checks.extra["budget"]))
+    if checks.budget is not None:
+        budget = check_budget(tables, checks.budget)
         findings += budget.findings
         frames.update(budget.frames)
     return Reconciliation(document, tuple(findings), frames)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extractors.table import ROW_KIND, ROW_LABEL, CellProblem, ExtractedDocument, ExtractedTable
+from extractors.table import (
+    ROW_KIND,
+    ROW_LABEL,
+    CellProblem,
+    ExtractedDocument,
+    ExtractedTable,
+)
 from reconcilers.finding import Finding, Location
 
 

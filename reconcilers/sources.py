@@ -16,7 +16,12 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from extractors.quantity import QuantityError, format_number, format_quantity, parse_quantity
+from extractors.quantity import (
+    QuantityError,
+    format_number,
+    format_quantity,
+    parse_quantity,
+)
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding, Location
