@@ -17,12 +17,29 @@ import pandas as pd
 
 from extractors.quantity import format_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
-from reconcilers.alignment import Alignment, Groups, align, alignment_findings, alignment_frame, row_pairs
+from reconcilers.alignment import (
+    Alignment,
+    Groups,
+    align,
+    alignment_findings,
+    alignment_frame,
+    row_pairs,
+)
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
 from reconcilers.sources import (
-    AcronymConfig, LegendConfig, SourcesConfig, by_source_frame, check_acronyms, check_percentages,
-    check_source_names, check_source_totals, gap_by_source, legend_terms, match_sources, source_sums,
+    AcronymConfig,
+    LegendConfig,
+    SourcesConfig,
+    by_source_frame,
+    check_acronyms,
+    check_percentages,
+    check_source_names,
+    check_source_totals,
+    gap_by_source,
+    legend_terms,
+    match_sources,
+    source_sums,
 )
 from reconcilers.totals import sum_finding
 
