@@ -1,6 +1,6 @@
 """Tables flattened onto one run of text, as PDF-to-text tools leave them.
 
-A numbered table ("1 Allassane Kelly Kangaba 5 ha 4500 4.55 ha 2 Broulaye …") is cut
+A numbered table ("1 Awa Diarra Kayes 5 ha 4500 4.55 ha 2 Seydou …") is cut
 into rows at its row numbers; where a number could also be a value, the cut that lets
 every row match the row grammar (built from the spec's columns) wins. A labelled table
 ("Sous total (1) 12 902 000 …") is cut at the row labels the spec lists.

@@ -1,6 +1,6 @@
 """French quantities as written in Malian administrative documents.
 
-`40 700 m2`, `8140 000F`, `5. 55 ha`, `½ ha`, `4.250 m2`, `4,07ha`, `87 000`: the
+`12 300 m2`, `5120 000F`, `3. 45 ha`, `½ ha`, `2.750 m2`, `6,15ha`, `45 000`: the
 same grammar serves a whole cell (`parse_quantity`) and a number inside a flattened
 row (`NUMBER_PATTERN`), so that the row splitter and the cell parser never disagree.
 """
@@ -39,17 +39,17 @@ _INTEGRAL_BASES = {"m2", "FCFA", "count"}
 _SPACE = "[ \u00a0\u202f]"
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 
-# A number as it stands among other numbers. "3000 200 600 000 8 140 000" reads two ways;
+# A number as it stands among other numbers. "2000 200 400 000 6 120 000" reads two ways;
 # the left cells take the shortest reading that lets the whole row fit (row grammars are
-# matched whole), so digits go to the right, where totals stand. A loose `8140 000` is
-# read as one number only with a unit glued to it (`8140 000F`).
+# matched whole), so digits go to the right, where totals stand. A loose `5120 000` is
+# read as one number only with a unit glued to it (`5120 000F`).
 NUMBER_PATTERN = (
     r"(?:[½¼¾]"
     rf"|[1-9]\d{{3,}}(?:{_SPACE}\d{{3}})+(?=\s?(?:F|m2|ha)(?![a-z]))"
     r"|(?:[1-9]\d*|0)(?!\d)(?:[.,]\s?\d+)?"
     rf"|[1-9]\d{{0,2}}(?:{_SPACE}\d{{3}})+?(?:[.,]\s?\d+)?)"
 )
-# After a figure in running text: it does not stop before a thousands group ("8 140 000").
+# After a figure in running text: it does not stop before a thousands group ("6 120 000").
 WHOLE_NUMBER_GUARD = r"(?!\s\d{3}(?!\d))"
 UNIT_PATTERN = r"(?:\s?(?:m2|m²|ha|MFCFA|FCFA|F\s?CFA|F(?![A-Za-zÀ-ÿ])|%|pieds?))"
 QUANTITY_PATTERN = rf"{NUMBER_PATTERN}{UNIT_PATTERN}?"
@@ -77,7 +77,7 @@ class Quantity:
     decimals: int = 0          # decimals as written, in the written unit
     written_unit: str = ""     # the unit as written, or the column's default
     label: str = ""            # words after the quantity ("de manguiers")
-    equivalents: tuple[Quantity, ...] = ()  # "40 700 m2 soit 4,07ha": the 4,07 ha
+    equivalents: tuple[Quantity, ...] = ()  # "12 300 m2 soit 1,23ha": the 1,23 ha
 
     @property
     def tolerance(self) -> float:
@@ -155,7 +155,7 @@ def parse_quantity(text: str, kind: str, default_unit: str | None = None) -> Qua
 
 
 def format_number(value: float, lang: str = "fr", decimals: int | None = None) -> str:
-    """`16 282 200` in French, `16,282,200` in English."""
+    """`12 345 678` in French, `12,345,678` in English."""
     if decimals is None:
         decimals = 0 if float(value).is_integer() else min(3, _needed_decimals(value))
     text = f"{value:,.{decimals}f}"
@@ -173,7 +173,7 @@ _DISPLAY_UNITS = {"m2": "m²", "count": "", "": "", "%": "%"}
 
 
 def format_quantity(value: float | None, unit: str, lang: str = "fr") -> str:
-    """A value in its base unit as a reader expects it: `40 700 m² (4,07 ha)`, `16 282 200 FCFA`."""
+    """A value in its base unit as a reader expects it: `12 300 m² (1,23 ha)`, `12 345 678 FCFA`."""
     if value is None:
         return "—"
     if unit == "m2" and abs(value) >= 10_000:

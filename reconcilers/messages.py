@@ -10,7 +10,7 @@ def comparison(
     *, expected_fr: str = "attendu", expected_en: str = "expected",
     observed_fr: str = "lu", observed_en: str = "stated",
 ) -> tuple[str, str]:
-    """`Total : attendu 40 700 m², lu 40 700 m².` plus the difference when there is one."""
+    """`Total : attendu 12 300 m², lu 12 300 m².` plus the difference when there is one."""
     difference = observed - expected
     fr = (f"{what_fr} : {expected_fr} {format_quantity(expected, unit, 'fr')}, "
           f"{observed_fr} {format_quantity(observed, unit, 'fr')}")

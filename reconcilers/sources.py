@@ -1,7 +1,7 @@
 """Who pays and who acts: funding-source names, each source's total and share, and the
 acronyms naming sources and bodies, against the table of source totals and the legend.
 
-A budget line names its source as the writer typed it ("Etat", "ETAT", "UMOA"); each
+A budget line names its source as the writer typed it ("Tresor", "TRESOR", an acronym misspelt); each
 spelling is tied to a name of the source-totals table by `names.joined_ratio` (the folded,
 space-free rapidfuzz ratio: case and accents never count, a dropped letter costs ~10
 points), so that the lines can be summed per source and the stated totals checked.
@@ -296,7 +296,7 @@ def check_acronyms(
     legend_title: str,
 ) -> list[Finding]:
     """Every acronym used in the configured columns: defined by the legend, written otherwise, or
-    not defined. A term also written in lower case somewhere ("Etat") is a word, not an acronym."""
+    not defined. A term also written in lower case somewhere ("Tresor") is a word, not an acronym."""
     known = list(legend) + [n for n in source_names if n not in legend]
     aliases = [(term, term) for term in known] + [(term, definition) for term, definition in legend.items()]
     terms: dict[str, _Term] = {}

@@ -86,7 +86,7 @@ def sum_finding(
 
 
 def check_equivalences(table: ExtractedTable) -> list[Finding]:
-    """A cell that states one figure two ways ("40 700 m2 soit 4,07ha") must agree with itself."""
+    """A cell that states one figure two ways ("12 300 m2 soit 1,23ha") must agree with itself."""
     findings: list[Finding] = []
     for column in table.columns:
         if not column.is_quantity:
