@@ -4,7 +4,7 @@ Built like rapidfuzz itself: `fold` normalises, a scorer compares two names, and
 `link_entities` (the process layer) assigns each table's names to entities one-to-one.
 
 Why `joined_ratio` at 85: names in these tables lose their spaces ("SeydouCoulibaly"),
-which sinks token scorers (a lost space alone drops token_sort_ratio to about 45);
+which sinks token scorers on raw names (a lost space alone drops token_sort_ratio to about 45);
 comparing the folded names with spaces removed keeps true variants (a lost syllable, a lost
 space, g/k, a dropped accent) at 90 and above, while different people sharing a surname or a
 first name stay below 80 (tests/test_names.py holds both sides on the PAR's own names).
