@@ -1,13 +1,20 @@
 """Render PDF versions of the text documents in raw/, to exercise the PDF path on known content.
 
-The tables come from the text extractor's output (the spec's tables, in the order
-they stand in the text); a document whose spec names no table has its
-tab-separated lines drawn as one table instead. A document whose tables the dump
-holds as tab-separated lines (a landscape table, an action plan) gets landscape
-tables without rules; the others (a PAR) get ruled portrait tables. Long tables break over pages with their header repeated;
-the prose between tables is set as paragraphs, each caption a paragraph of its own
-and each table column at least as wide as its longest word, as a word processor
-sets them: the PDF then says what the text says, laid out as a PDF.
+A document whose spec reads tables flattened into the prose (a PAR) gets ruled portrait
+tables built from the text extractor's output (the spec's tables, in the order they
+stand in the text), long ones broken over pages with their header repeated, and the
+prose between them set as paragraphs, each caption a paragraph of its own.
+
+A document whose dump holds its tables as tab-separated lines (an action plan, or any
+document whose spec names no table) is the dump of a landscape table: it is set as that
+table again, landscape and unruled. Each run of tab-separated lines is laid out on a
+column grid, cell i of a line in column i, bold where the cell carries <b> markup (other
+markup dropped); a blank line between two runs is the page break the dump recorded, so
+each run gets a page of its own, its font shrunk until it fits there; other blank lines
+are left as an empty line.
+
+Each table column is at least as wide as its longest word, as a word processor sets
+them: the PDF then says what the text says, laid out as a PDF.
 
     .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw | FILE.txt ...] [--out DIR=next to each text]
 """
@@ -27,13 +34,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.table import ROW_LABEL, ExtractedDocument, ExtractedTable  # noqa: E402
 from extractors.text_document import extract_text_document  # noqa: E402
+from extractors.tsv import clean  # noqa: E402
 from pipeline.specs import load_specs  # noqa: E402
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+BOLD_FONT = FONT.with_name("DejaVuSans-Bold.ttf")
 TSV_METHOD = "tsv"      # provenance of a table the text extractor read from tab-separated lines
 PARAGRAPH_CHARS = 700   # one-line text dumps are cut into paragraphs at a sentence near this length
 CELL_PADDING = 1.0      # mm each side of a table cell's text (fpdf2's table default)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ý0-9])")
+_BOLD_MARKUP = re.compile(r"<(?:b|strong)\b", re.IGNORECASE)
+PT = 25.4 / 72          # mm per point
+LEADING = 1.25          # a grid table's line height, in font sizes
+CELL_GAP = (0.3, 0.5)   # a grid table's cell padding (vertical, horizontal), in font sizes: rows and
+                        # columns stand apart by twice that, more than lines and words inside a cell
+GRID_SIZES = tuple(s / 2 for s in range(18, 7, -1))   # font sizes tried, 9 pt down to 4 pt
 
 
 def _visible(text: str) -> str:
@@ -52,17 +67,24 @@ class Renderer:
     """An fpdf2 document with a font that can write the text as it is."""
 
     def __init__(self, landscape: bool) -> None:
-        self.pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format="A4")
-        self.pdf.set_auto_page_break(True, margin=15)
-        self.pdf.set_margins(15, 15, 15)
-        if FONT.exists():
-            self.pdf.add_font("body", "", str(FONT))
-            self.pdf.set_font("body", size=9)
-            self.clean = _visible
+        self.landscape = landscape
+        self.unicode = FONT.exists() and BOLD_FONT.exists()
+        self.clean = _visible if self.unicode else (lambda text: _fold(_visible(text)))
+        self.pdf = self.new_pdf()
+
+    def new_pdf(self) -> FPDF:
+        """A page in this renderer's format and fonts (also used to try a table's size)."""
+        pdf = FPDF(orientation="L" if self.landscape else "P", unit="mm", format="A4")
+        pdf.set_auto_page_break(True, margin=15)
+        pdf.set_margins(15, 15, 15)
+        if self.unicode:
+            pdf.add_font("body", "", str(FONT))
+            pdf.add_font("body", "B", str(BOLD_FONT))
+            pdf.set_font("body", size=9)
         else:
-            self.pdf.set_font("helvetica", size=9)
-            self.clean = lambda text: _fold(_visible(text))
-        self.pdf.add_page()
+            pdf.set_font("helvetica", size=9)
+        pdf.add_page()
+        return pdf
 
     def paragraphs(self, text: str) -> None:
         for block in re.split(r"\n\s*\n|\n", text):
@@ -76,32 +98,86 @@ class Renderer:
                 self.pdf.ln(2)
                 block = block[cut:].strip()
 
-    def column_widths(self, rows: list[list[str]]) -> tuple[float, ...]:
+    def column_widths(self, rows: list[list[str]], padding: float = CELL_PADDING,
+                      pdf: FPDF | None = None, bold: list[list[bool]] | None = None) -> tuple[float, ...]:
         """Each column at least as wide as its longest word, the rest of the line shared by how
         much text each column holds, so no word is broken across lines inside a cell."""
-        width = self.pdf.epw
-        columns = list(zip(*rows))
-        words = [max((self.pdf.get_string_width(self.clean(word)) for cell in column for word in cell.split()),
-                     default=0.0) + 2 * CELL_PADDING for column in columns]
-        texts = [max((self.pdf.get_string_width(self.clean(cell)) for cell in column), default=0.0)
-                 for column in columns]
+        pdf = pdf or self.pdf
+        width = pdf.epw
+        emphasis = bold or [[False] * len(cells) for cells in rows]
+
+        def measure(text: str, strong: bool) -> float:
+            pdf.set_font(style="B" if strong else "")
+            measured = pdf.get_string_width(self.clean(text))
+            pdf.set_font(style="")
+            return measured
+
+        columns = list(zip(*(zip(cells, flags) for cells, flags in zip(rows, emphasis))))
+        words = [max((measure(word, strong) for cell, strong in column for word in cell.split()),
+                     default=0.0) + 2 * padding for column in columns]
+        texts = [max((measure(cell, strong) for cell, strong in column), default=0.0) for column in columns]
         spare = max(0.0, width - sum(words))
         wanted = [max(0.0, text - word) for text, word in zip(texts, words)]
         total = sum(wanted) or 1.0
         return tuple(word + spare * want / total for word, want in zip(words, wanted))
 
-    def table(self, caption: str, header: list[str], rows: list[list[str]], ruled: bool) -> None:
+    def table(self, caption: str, header: list[str], rows: list[list[str]]) -> None:
         self.pdf.ln(2)
         if caption:
             self.pdf.multi_cell(0, 5, self.clean(caption), new_x="LMARGIN", new_y="NEXT")
         with self.pdf.table(
-            borders_layout="ALL" if ruled else "NONE", repeat_headings=1, text_align="LEFT",
+            borders_layout="ALL", repeat_headings=1, text_align="LEFT",
             line_height=4.5, headings_style=FontFace(emphasis=""),
             col_widths=self.column_widths([header, *rows]), padding=CELL_PADDING,
         ) as table:
             for cells in [header, *rows]:
                 table.row([self.clean(cell) for cell in cells])
         self.pdf.ln(4)
+
+
+    def grid_table(self, lines: list[str], own_page: bool) -> None:
+        """Tab-separated lines on a column grid, unruled, at the largest size that fits a page."""
+        rows = [line.split("\t") for line in lines]
+        width = max(len(cells) for cells in rows)
+        rows = [cells + [""] * (width - len(cells)) for cells in rows]
+        size, height = next(((size, height) for size in GRID_SIZES
+                             if (height := self._grid_height(rows, size)) is not None),
+                            (GRID_SIZES[-1], 0.0))
+        if own_page or self.pdf.get_y() + height > self.pdf.page_break_trigger:
+            self.pdf.add_page()
+        self._draw_grid(self.pdf, rows, size)
+        self.pdf.set_font(size=9)
+
+    def _grid_height(self, rows: list[list[str]], size: float) -> float | None:
+        """The table's height at this size on a page of its own, None when it needs more
+        than the page (or a word would not fit its column)."""
+        trial = self.new_pdf()
+        if not self._draw_grid(trial, rows, size) or trial.page > 1:
+            return None
+        return trial.get_y() - trial.t_margin
+
+    def _draw_grid(self, pdf: FPDF, rows: list[list[str]], size: float) -> bool:
+        """Draw the rows at `size`; False (nothing drawn) when the longest words overflow the line."""
+        pdf.set_font(size=size)
+        vertical, horizontal = (gap * size * PT for gap in CELL_GAP)
+        texts = [[self.clean(clean(cell)) for cell in cells] for cells in rows]
+        bold = [[bool(_BOLD_MARKUP.search(cell)) for cell in cells] for cells in rows]
+        widths = self.column_widths(texts, horizontal, pdf, bold)
+        if sum(widths) > pdf.epw + 0.01:
+            return False
+        with pdf.table(
+            borders_layout="NONE", first_row_as_headings=False, text_align="LEFT", v_align="TOP",
+            line_height=LEADING * size * PT, col_widths=widths, padding=(vertical, horizontal),
+        ) as table:
+            for shown, strong in zip(texts, bold):
+                row = table.row()
+                for text, flag in zip(shown, strong):
+                    row.cell(text, style=FontFace(emphasis="BOLD") if flag else None)
+        return True
+
+    def line(self, text: str) -> None:
+        """One line of the dump outside its tables, as a paragraph of its own."""
+        self.pdf.multi_cell(0, LEADING * 9 * PT, self.clean(text.strip()), new_x="LMARGIN", new_y="NEXT")
 
 
 def _table_rows(table: ExtractedTable) -> tuple[list[str], list[list[str]]]:
@@ -135,7 +211,7 @@ def _prose(renderer: Renderer, text: str, start: int, end: int, captions: dict[i
     renderer.paragraphs(text[position:end])
 
 
-def _render_spec_tables(renderer: Renderer, document: ExtractedDocument, ruled: bool) -> None:
+def _render_spec_tables(renderer: Renderer, document: ExtractedDocument) -> None:
     """Prose and tables in text order, each table where its span stood under its whole caption."""
     placed = sorted((t for t in document.tables if t.provenance.span), key=lambda t: t.provenance.span[0])
     captions = _captions(document)
@@ -147,35 +223,42 @@ def _render_spec_tables(renderer: Renderer, document: ExtractedDocument, ruled: 
         _prose(renderer, document.text, position, start, captions)
         caption = document.text[start:captions[start]] if start in captions else table.provenance.caption
         header, rows = _table_rows(table)
-        renderer.table(" ".join(caption.split()), header, rows, ruled)
+        renderer.table(" ".join(caption.split()), header, rows)
         position = end
     _prose(renderer, document.text, position, len(document.text), captions)
 
 
-def _render_tab_blocks(renderer: Renderer, text: str, ruled: bool) -> None:
-    """Runs of tab-separated lines are tables, their first line the header; the rest is prose."""
-    block: list[list[str]] = []
-    prose: list[str] = []
+def _render_tab_lines(renderer: Renderer, text: str) -> None:
+    """The dump as it stands: runs of tab-separated lines as grid tables, other lines as paragraphs.
 
-    def flush_table() -> None:
-        if block:
-            width = max(len(cells) for cells in block)
-            padded = [cells + [""] * (width - len(cells)) for cells in block]
-            renderer.table("", padded[0], padded[1:], ruled)
-            block.clear()
+    A blank line (or one of tabs only, which the tsv cutter reads as blank) between two runs
+    is a page break of the original; any other blank line is an empty line."""
+    last = ""            # "grid" or "line": what was set last
+    blank = False
+    run: list[str] = []
+
+    def flush() -> None:
+        nonlocal last
+        if run:
+            renderer.grid_table(run, own_page=last == "grid")
+            run.clear()
+            last = "grid"
 
     for line in text.splitlines():
+        if not line.strip():
+            flush()
+            blank = bool(last)
+            continue
+        if blank and not ("\t" in line and last == "grid"):
+            renderer.pdf.ln(2 * LEADING * 9 * PT)
+        blank = False
         if "\t" in line:
-            if prose:
-                renderer.paragraphs("\n".join(prose))
-                prose.clear()
-            block.append([cell.strip() for cell in line.split("\t")])
-        else:
-            flush_table()
-            if line.strip():
-                prose.append(line)
-    flush_table()
-    renderer.paragraphs("\n".join(prose))
+            run.append(line)
+            continue
+        flush()
+        renderer.line(line)
+        last = "line"
+    flush()
 
 
 def render(path: Path, out_dir: Path, specs: list) -> Path:
@@ -184,10 +267,10 @@ def render(path: Path, out_dir: Path, specs: list) -> Path:
     document = extract_text_document(path, spec.document if spec else None)
     wide = not document.tables or any(table.provenance.method == TSV_METHOD for table in document.tables)
     renderer = Renderer(landscape=wide)
-    if document.tables:
-        _render_spec_tables(renderer, document, ruled=not wide)
+    if wide:
+        _render_tab_lines(renderer, document.text)
     else:
-        _render_tab_blocks(renderer, document.text, ruled=not wide)
+        _render_spec_tables(renderer, document)
     target = out_dir / f"{path.stem}.pdf"
     renderer.pdf.output(str(target))
     return target

@@ -1,8 +1,8 @@
 """A document read as a PDF must give the findings it gives read as text.
 
 raw/make_pdfs.py renders each text document of raw/ as a PDF (ruled portrait tables for
-the PAR, landscape unruled ones for the action plan, a table broken over a page break);
-both renditions go through the extractor their format calls for and the same
+the PAR, a table broken over a page break; for the action plan its own landscape table,
+unruled, each page of the dump a page, bold where the dump marks it); both renditions go through the extractor their format calls for and the same
 reconciliation, and their findings must be the same multiset of (check, status, severity,
 subject, field, expected, observed, unit, tables). Locations may differ: the PDF's are
 its real page numbers.
@@ -83,15 +83,9 @@ def _differences(text: tuple[Finding, ...], pdf: tuple[Finding, ...]) -> list[st
             + [f"PDF only: {k}" for k in (found - expected).elements()])
 
 
-PLAN_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="the PDF path has no reading of the plan's tab-separated layout (blocks, bold rows, "
-           "joined halves): its tables come out generic, not as the spec's activities/budget/sources")
-
-
-@pytest.mark.parametrize("name", [PAR, pytest.param(PLAN, marks=PLAN_GAP)])
+@pytest.mark.parametrize("name", [PAR, PLAN])
 def test_pdf_and_text_give_the_same_findings(renditions, name):
-    text_document, text_findings, _, pdf_findings, _ = renditions[name]
+    _, text_findings, _, pdf_findings, _ = renditions[name]
     assert any(f.status == "fail" for f in text_findings), "the text path finds nothing: nothing compared"
     assert _differences(text_findings, pdf_findings) == []
 

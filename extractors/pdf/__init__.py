@@ -3,18 +3,26 @@
     extract_pdf(path, spec)   -> ExtractedDocument (the records every extractor returns)
     read_pdf(path)            -> Reading (raw grids with provenance; used by `extract`
                                  and the ICDAR benchmark)
+
+A spec's tables of `layout: tsv` are read by the text path's cutter from the tab-separated
+text rebuilt from the pages (`tabbed.py`): one reading of such a table, whatever the file.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from extractors.captions import TableNotFound, list_captions
 from extractors.pdf.document import PdfError
-from extractors.pdf.reading import Reading, read_pdf
+from extractors.pdf.reading import Reading, read_pdf, read_tab_text
 from extractors.pdf.records import match_specs, to_table
-from extractors.spec import DocumentSpec
-from extractors.table import ExtractedDocument, ExtractedTable
-from extractors.text_document import missing_table
+from extractors.pdf.tabbed import TabText, reads_bold
+from extractors.spec import DocumentSpec, TableSpec
+from extractors.table import CellProblem, ExtractedDocument, ExtractedTable
+from extractors.text_document import CUTTERS, missing_table
+
+TAB_LAYOUTS = frozenset({"tsv"})   # layouts read from tab-separated text, not from grids
 
 __all__ = ["PdfError", "Reading", "extract_pdf", "read_pdf"]
 
@@ -33,22 +41,60 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
     problem of the document.
     """
     path = Path(path)
-    reading = read_pdf(path, max_pages=max_pages)
     specs = spec.tables if spec else ()
-    matched = match_specs(list(reading.grids), specs)
-    spec_keys = {table.key for table in specs}
+    tabbed = tuple(table for table in specs if table.layout in TAB_LAYOUTS)
+    gridded = tuple(table for table in specs if table not in tabbed)
     tables: list[ExtractedTable] = []
-    for number, grid in enumerate(reading.grids, start=1):
-        table_spec = matched.get(number - 1)
-        key = table_spec.key if table_spec else generic_key(number, spec_keys)
-        tables.append(to_table(grid, path.name, key, table_spec))
-    missing = [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
-               for table in specs if table not in matched.values()]
+    problems: list[CellProblem] = []
+    text, captions = "", ()
+    if tabbed:
+        rebuilt, read_problems = read_tab_text(path, bold=reads_bold(tabbed), max_pages=max_pages)
+        problems += read_problems
+        for table_spec in tabbed:
+            try:
+                tables.append(_on_pages(CUTTERS[table_spec.layout](rebuilt.text, table_spec, path.name), rebuilt))
+            except TableNotFound as missing:
+                problems.append(missing.problem)
+        text, captions = rebuilt.text, list_captions(rebuilt.text)
+    if gridded or not tabbed:
+        reading = read_pdf(path, max_pages=max_pages)
+        tables += _grid_tables(reading, path.name, gridded, {table.key for table in specs})
+        problems += reading.problems
+        problems += [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
+                     for table in gridded if table.key not in {t.key for t in tables}]
+        text, captions = reading.text, reading.captions
     return ExtractedDocument(
         name=path.name,
         kind=spec.kind if spec else "generic",
-        text=reading.text,
+        text=text,
         tables=tuple(tables),
-        problems=reading.problems + tuple(missing),
-        captions=reading.captions,
+        problems=tuple(problems),
+        captions=captions,
+    )
+
+
+def _grid_tables(reading: Reading, document: str, specs: tuple[TableSpec, ...],
+                 taken: set[str]) -> list[ExtractedTable]:
+    """Every grid as a table, typed by the spec table its caption names."""
+    matched = match_specs(list(reading.grids), specs)
+    tables: list[ExtractedTable] = []
+    for number, grid in enumerate(reading.grids, start=1):
+        table_spec = matched.get(number - 1)
+        key = table_spec.key if table_spec else generic_key(number, taken)
+        tables.append(to_table(grid, document, key, table_spec))
+    return tables
+
+
+def _on_pages(table: ExtractedTable, rebuilt: TabText) -> ExtractedTable:
+    """A table cut from the rebuilt text, with the pages it stands on as its provenance
+    (the cutter knows offsets only) and those of its problems that have no page."""
+    provenance = table.provenance
+    pages = rebuilt.pages(provenance.span) if provenance.span else ()
+    first = pages[0] if pages else None
+    return replace(
+        table,
+        provenance=replace(provenance, pages=pages, method=f"pdf-{provenance.method}",
+                           reason=f"texte tabulé reconstruit des mots de la page, colonnes où commencent "
+                                  f"les cellules ; {provenance.reason}"),
+        problems=tuple(p if p.page is not None else replace(p, page=first) for p in table.problems),
     )

@@ -2,7 +2,8 @@
 
 pdfplumber looks at every page (text layer, rules, captions, prose); camelot
 reads the tables, once per method over all the pages routed to it, because each
-call re-opens the document.
+call re-opens the document. Tables a spec reads as tab-separated lines are read
+instead from the tab-separated text rebuilt from the pages' words (`read_tab_text`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,15 @@ from extractors.pdf.document import (
 )
 from extractors.pdf.grids import BBox, PdfGrid
 from extractors.pdf.prose import page_paragraphs
-from extractors.pdf.routing import LATTICE, NETWORK, Route, lattice_rejection, route_page
+from extractors.pdf.routing import (
+    LATTICE,
+    NETWORK,
+    Route,
+    lattice_rejection,
+    route_page,
+)
 from extractors.pdf.stitching import stitch
+from extractors.pdf.tabbed import TabText, joined_pages, page_text
 from extractors.table import CellProblem
 
 CAMELOT_OPTIONS = {LATTICE: {"flavor": "lattice", "engine": "vector", "split_text": True}, NETWORK: {"flavor": "network"}}
@@ -151,17 +159,42 @@ def _scan_problem(name: str, pages: list[int], outcome: str) -> CellProblem:
                        page=pages[0])
 
 
+def _page_limit(name: str, total: int, max_pages: int) -> list[CellProblem]:
+    """The problem of a PDF longer than the pages read, or none."""
+    if total <= max_pages:
+        return []
+    return [CellProblem(
+        document=name, table="", title="", row=None, column=None, text="",
+        reason_fr=f"seules les {max_pages} premières pages sur {total} ont été lues",
+        reason_en=f"only the first {max_pages} of {total} pages were read",
+        page=max_pages + 1)]
+
+
+def read_tab_text(path: Path, *, bold: bool, max_pages: int = 500, ocr: bool = True,
+                  ) -> tuple[TabText, tuple[CellProblem, ...]]:
+    """The PDF's pages as tab-separated text (see `tabbed`), in one pass, and what could not be read."""
+    with open_pdf(path) as pdf:
+        problems = _page_limit(path.name, len(pdf.pages), max_pages)
+        scanned: list[int] = []
+        pages: list[tuple[int, list[str]]] = []
+        for page in pdf.pages[:max_pages]:
+            if is_scanned(page):
+                scanned.append(page.page_number)
+            pages.append((page.page_number, page_text(page, bold)))
+        if scanned and ocr and ocr_available():
+            with scratch_dir() as workdir:
+                text, found = read_tab_text(run_ocr(path, workdir), bold=bold, max_pages=max_pages, ocr=False)
+            return text, (*problems, _scan_problem(path.name, scanned, "ocr"), *found)
+        if scanned:
+            problems.append(_scan_problem(path.name, scanned, "no-ocr" if ocr else "ocr-empty"))
+    return joined_pages(pages), tuple(problems)
+
+
 def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
     """Every table of the PDF as grids, the prose outside them, and what could not be read."""
-    problems: list[CellProblem] = []
     with open_pdf(path) as pdf:
         pages = pdf.pages[:max_pages]
-        if len(pdf.pages) > max_pages:
-            problems.append(CellProblem(
-                document=path.name, table="", title="", row=None, column=None, text="",
-                reason_fr=f"seules les {max_pages} premières pages sur {len(pdf.pages)} ont été lues",
-                reason_en=f"only the first {max_pages} of {len(pdf.pages)} pages were read",
-                page=max_pages + 1))
+        problems = _page_limit(path.name, len(pdf.pages), max_pages)
         scanned = [page.page_number for page in pages if is_scanned(page)]
         if scanned and ocr and ocr_available():
             with scratch_dir() as workdir:
