@@ -90,8 +90,9 @@ def test_pdf_and_text_give_the_same_findings(renditions, name):
     assert _differences(text_findings, pdf_findings) == []
 
 
-def test_the_par_pdf_has_the_spec_tables_rows_and_kinds_of_the_text(renditions):
-    text_document, _, pdf_document, _, _ = renditions[PAR]
+@pytest.mark.parametrize("name", [PAR, PLAN])
+def test_the_pdf_has_the_spec_tables_rows_and_kinds_of_the_text(renditions, name):
+    text_document, _, pdf_document, _, _ = renditions[name]
     pdf_tables = {t.key: t for t in pdf_document.tables}
     for table in text_document.tables:
         assert table.key in pdf_tables, table.key
@@ -100,11 +101,29 @@ def test_the_par_pdf_has_the_spec_tables_rows_and_kinds_of_the_text(renditions):
         assert ours.values[["row", "kind"]].values.tolist() == table.values[["row", "kind"]].values.tolist()
 
 
-def test_the_par_pdf_findings_point_to_its_real_pages(renditions):
-    _, _, pdf_document, pdf_findings, pages = renditions[PAR]
+@pytest.mark.parametrize("name", [PAR, PLAN])
+def test_the_pdf_findings_point_to_its_real_pages(renditions, name):
+    _, _, pdf_document, pdf_findings, pages = renditions[name]
     on_tables = [f for f in pdf_findings if f.location.table_key in {t.key for t in pdf_document.tables}]
     assert on_tables
     assert all(isinstance(f.location.page, int) and 1 <= f.location.page <= pages for f in on_tables)
+
+
+def test_the_par_summary_table_comes_before_the_body_one(renditions):
+    _, _, pdf_document, _, _ = renditions[PAR]
     # The summary's copy of the cost table comes before the body's, as in the text.
     summary, body = pdf_document.table("T10_cost_summary"), pdf_document.table("T10_cost")
     assert summary.provenance.page < body.provenance.page
+
+
+def test_the_plan_pdf_is_its_own_table_not_the_extractor_columns(renditions):
+    """The columns the cutter derives (block number, bold flag) are not printed in the rendition;
+    the plan's tables span the pages their rows stand on."""
+    text_document, _, pdf_document, _, pages = renditions[PLAN]
+    derived = {c.label for t in text_document.tables for c in t.columns if c.key in {"block", "bold"}}
+    assert derived
+    assert not any(label in pdf_document.text for label in derived)
+    activities = pdf_document.table("activities")
+    assert len(activities.provenance.pages) > 1
+    assert activities.provenance.method == "pdf-tsv"
+    assert pages > len(activities.provenance.pages)
