@@ -140,6 +140,8 @@ class Renderer:
         rows = [line.split("\t") for line in lines]
         width = max(len(cells) for cells in rows)
         rows = [cells + [""] * (width - len(cells)) for cells in rows]
+        # Nothing fits: the smallest size, over as many pages as it takes (the reading then sees
+        # page breaks the dump did not have).
         size, height = next(((size, height) for size in GRID_SIZES
                              if (height := self._grid_height(rows, size)) is not None),
                             (GRID_SIZES[-1], 0.0))
@@ -157,14 +159,13 @@ class Renderer:
         return trial.get_y() - trial.t_margin
 
     def _draw_grid(self, pdf: FPDF, rows: list[list[str]], size: float) -> bool:
-        """Draw the rows at `size`; False (nothing drawn) when the longest words overflow the line."""
+        """Draw the rows at `size`; False when the longest words overflow the line (fpdf2 then
+        breaks words inside a cell)."""
         pdf.set_font(size=size)
         vertical, horizontal = (gap * size * PT for gap in CELL_GAP)
         texts = [[self.clean(clean(cell)) for cell in cells] for cells in rows]
         bold = [[bool(_BOLD_MARKUP.search(cell)) for cell in cells] for cells in rows]
         widths = self.column_widths(texts, horizontal, pdf, bold)
-        if sum(widths) > pdf.epw + 0.01:
-            return False
         with pdf.table(
             borders_layout="NONE", first_row_as_headings=False, text_align="LEFT", v_align="TOP",
             line_height=LEADING * size * PT, col_widths=widths, padding=(vertical, horizontal),
@@ -173,7 +174,7 @@ class Renderer:
                 row = table.row()
                 for text, flag in zip(shown, strong):
                     row.cell(text, style=FontFace(emphasis="BOLD") if flag else None)
-        return True
+        return sum(widths) <= pdf.epw + 0.01
 
     def line(self, text: str) -> None:
         """One line of the dump outside its tables, as a paragraph of its own."""

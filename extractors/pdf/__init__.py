@@ -60,8 +60,9 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
         reading = read_pdf(path, max_pages=max_pages)
         tables += _grid_tables(reading, path.name, gridded, {table.key for table in specs})
         problems += reading.problems
+        found = {table.key for table in tables}
         problems += [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
-                     for table in gridded if table.key not in {t.key for t in tables}]
+                     for table in gridded if table.key not in found]
         text, captions = reading.text, reading.captions
     return ExtractedDocument(
         name=path.name,
