@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import combinations
+from itertools import combinations, pairwise
 from statistics import median
 
 from extractors.frame import RawRow
@@ -83,7 +83,7 @@ def _best_reading(
     best, best_distance = texts, current
     for cuts in combinations(range(1, len(tokens)), len(run) - 1):
         bounds = (0, *cuts, len(tokens))
-        reading = [" ".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:])]
+        reading = [" ".join(tokens[a:b]) for a, b in pairwise(bounds)]
         if not all(re.fullmatch(patterns[c.key], text) for c, text in zip(run, reading)):
             continue
         distance = _distance(run, reading, scales)

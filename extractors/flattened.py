@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from extractors.figure_runs import settle_figure_runs
 from extractors.frame import RawRow
@@ -113,7 +113,7 @@ def cut_numbered(body: str, spec: TableSpec) -> RowCut:
                 return match
         return None
 
-    @lru_cache(maxsize=None)
+    @cache
     def solve(index: int) -> tuple[re.Match[str], ...] | None:
         """The rows from starts[index] to the end, preferring more rows over a longer last row."""
         nonlocal steps

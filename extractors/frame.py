@@ -13,7 +13,13 @@ import pandas as pd
 
 from extractors.quantity import QuantityError, parse_quantity
 from extractors.spec import ColumnSpec
-from extractors.table import ROW_KIND, ROW_LABEL, CellProblem, ExtractedTable, Provenance
+from extractors.table import (
+    ROW_KIND,
+    ROW_LABEL,
+    CellProblem,
+    ExtractedTable,
+    Provenance,
+)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.captions import TableNotFound, find_caption, list_captions, missing_table
+from extractors.captions import (
+    TableNotFound,
+    find_caption,
+    list_captions,
+    missing_table,
+)
 from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec

@@ -32,10 +32,10 @@ from fpdf.fonts import FontFace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.table import ROW_LABEL, ExtractedDocument, ExtractedTable  # noqa: E402
-from extractors.text_document import extract_text_document  # noqa: E402
-from extractors.tsv import clean  # noqa: E402
-from pipeline.specs import load_specs  # noqa: E402
+from extractors.table import ROW_LABEL, ExtractedDocument, ExtractedTable
+from extractors.text_document import extract_text_document
+from extractors.tsv import clean
+from pipeline.specs import load_specs
 
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT = FONT.with_name("DejaVuSans-Bold.ttf")

@@ -27,7 +27,7 @@ from reconcilers.checks import ClaimRule
 from reconcilers.finding import Finding, Location
 
 _MONTHS = {m: i for i, m in enumerate(
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split(), 1)}
+    ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)}
 _WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
                  "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "aucun": 0, "aucune": 0}
 _OPS = {"eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
@@ -91,8 +91,8 @@ def find_occurrences(rule: ClaimRule, text: str) -> tuple[list[Occurrence], list
 
 
 _MONTH_NAMES = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
+    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
 }
 
 

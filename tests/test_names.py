@@ -37,7 +37,8 @@ def test_different_people_sharing_a_name_score_well_below_it(a, b):
 
 def test_a_lost_space_sinks_a_token_scorer_on_raw_names_not_ours():
     raw = fuzz.token_sort_ratio("Mamadou Kanté", "MadouKanté", processor=default_process)
-    assert raw < 50 < 90 < SCORERS["joined_ratio"]("Mamadou Kanté", "MadouKanté")
+    assert raw < 50
+    assert SCORERS["joined_ratio"]("Mamadou Kanté", "MadouKanté") > 90
     assert SCORERS["token_sort"]("Mamadou Kanté", "MadouKanté") > 90   # fold() splits joined names first
 
 

@@ -8,12 +8,19 @@ import stat
 from pathlib import Path
 
 import pytest
+from test_pdf_build import (
+    ROWS,
+    encrypted,
+    image_only,
+    long_table,
+    ruled_table,
+    unruled_table,
+)
 
 from extractors.pdf import PdfError, extract_pdf, read_pdf
 from extractors.pdf.routing import LATTICE, NETWORK
 from extractors.spec import ColumnSpec, DocumentSpec, TableSpec
 from pipeline.extract_command import extract_files
-from test_pdf_build import ROWS, encrypted, image_only, long_table, ruled_table, unruled_table
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
+from test_pdf_build import ruled_table, unruled_table
 
 from extractors.pdf.captions import find_caption
 from extractors.pdf.cells import clean_cell, clean_grid, header_labels, header_rows
 from extractors.pdf.grids import PdfGrid
 from extractors.pdf.routing import LATTICE, NETWORK, lattice_rejection, route_page
 from extractors.pdf.stitching import stitch
-from test_pdf_build import ruled_table, unruled_table
 
 
 @pytest.mark.parametrize(("raw", "clean"), [

@@ -1,16 +1,27 @@
 """Each budget check on small tables built in memory."""
 
 import pytest
+from tables import make_table
 
 from extractors.spec import ColumnSpec
 from reconcilers.alignment import Groups, align, alignment_findings, row_pairs
 from reconcilers.budget import (
-    LinesConfig, check_block_subtotals, check_budget, check_grand_total, check_line_coverage, parse_budget,
+    LinesConfig,
+    check_block_subtotals,
+    check_budget,
+    check_grand_total,
+    check_line_coverage,
+    parse_budget,
 )
 from reconcilers.sources import (
-    AcronymConfig, SourcesConfig, check_acronyms, check_percentages, check_source_names, match_sources, source_sums,
+    AcronymConfig,
+    SourcesConfig,
+    check_acronyms,
+    check_percentages,
+    check_source_names,
+    match_sources,
+    source_sums,
 )
-from tables import make_table
 
 WHO = ColumnSpec("who", "Responsable")
 AMOUNT = ColumnSpec("amount", "Budget", "money_millions", unit="MFCFA")

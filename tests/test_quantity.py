@@ -3,9 +3,15 @@
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extractors.quantity import QuantityError, format_number, format_quantity, parse_quantity
+from extractors.quantity import (
+    QuantityError,
+    format_number,
+    format_quantity,
+    parse_quantity,
+)
 
 
 @pytest.mark.parametrize(("text", "kind", "unit", "value"), [

@@ -2,16 +2,38 @@
 
 import pytest
 
-from extractors.spec import RowSpec, TableSpec
+from extractors.spec import ColumnSpec, RowSpec, TableSpec
 from reconcilers.arithmetic import check_row_arithmetic
-from reconcilers.checks import AgreementRule, ArithmeticRule, CellRef, ClaimRule, DeclaredLossRule, EntityRule, PerEntityRule, ShareRule, TwinRule
+from reconcilers.checks import (
+    AgreementRule,
+    ArithmeticRule,
+    CellRef,
+    ClaimRule,
+    DeclaredLossRule,
+    EntityRule,
+    PerEntityRule,
+    ShareRule,
+    TwinRule,
+)
 from reconcilers.claims import check_claims, parse_date
-from reconcilers.cross_table import check_agreement, check_declared_losses, check_per_entity, check_twins
+from reconcilers.cross_table import (
+    check_agreement,
+    check_declared_losses,
+    check_per_entity,
+    check_twins,
+)
 from reconcilers.entities import entity_findings, link_table_entities
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
-from tests.tables import AMOUNT, AREA, COUNT, NAME, RATE, REMAINING, TOTAL_AREA, make_table
-from extractors.spec import ColumnSpec
+from tests.tables import (
+    AMOUNT,
+    AREA,
+    COUNT,
+    NAME,
+    REMAINING,
+    TOTAL_AREA,
+    make_table,
+)
 
 
 def _status(findings):

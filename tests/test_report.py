@@ -10,7 +10,14 @@ import pytest
 from extractors.frame import RawRow, build_table
 from extractors.spec import ColumnSpec
 from extractors.table import ExtractedDocument, ExtractedTable, Provenance
-from pipeline.report import Anchors, document_view, render_report, show, show_difference, verdict
+from pipeline.report import (
+    Anchors,
+    document_view,
+    render_report,
+    show,
+    show_difference,
+    verdict,
+)
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation

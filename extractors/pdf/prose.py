@@ -12,6 +12,7 @@ joins is undone as in table cells.
 
 from __future__ import annotations
 
+import itertools
 from statistics import median
 
 from extractors.pdf.cells import clean_cell
@@ -28,7 +29,7 @@ def _table_between(tables: list[BBox], above: float, below: float) -> bool:
 
 
 def _usual_gap(lines: list[dict], tables: list[BBox]) -> float | None:
-    gaps = [b["top"] - a["bottom"] for a, b in zip(lines, lines[1:])
+    gaps = [b["top"] - a["bottom"] for a, b in itertools.pairwise(lines)
             if b["top"] >= a["bottom"] and not _table_between(tables, a["bottom"], b["top"])]
     return median(gaps) if len(gaps) >= 2 else None
 
