@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
 	$(BIN)/python -m benchmarks.long_pdf
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(RAW_PDFS)
 	$(BIN)/python docs/screenshot.py
 
 clean:
