@@ -10,11 +10,13 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from expectations.suites import run_suites, suites_for
+from extractors.pdf import PdfError, extract_pdf
+from extractors.pdf.document import count_pages
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError, extract_text_document
 from pipeline.discover import Assignment, discover
@@ -86,9 +88,6 @@ def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDoc
         raise DocumentError(f"{path.name}: {size} octets, au-delà de la limite --max-bytes de {limits.max_bytes} "
                             f"/ over the --max-bytes limit")
     if path.suffix.lower() == ".pdf":
-        from extractors.pdf import PdfError, extract_pdf
-        from extractors.pdf.document import count_pages
-
         try:
             pages = count_pages(path)
             if pages > limits.max_pages:
@@ -181,7 +180,7 @@ def _unique_ids(findings: list[Finding]) -> list[Finding]:
         count = seen.get(finding.id, 0)
         seen[finding.id] = count + 1
         if count:
-            finding = Finding(**{**finding.__dict__, "key": f"{finding.key}-{count + 1}"})
+            finding = replace(finding, key=f"{finding.key}-{count + 1}")
         unique.append(finding)
     return unique
 
