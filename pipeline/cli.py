@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from pipeline.extract_command import extract_files
 from pipeline.outputs import (
     STAGED_DOCS_PREFIX,
     replace_directory,
@@ -56,8 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return 0 if exit_.code == 0 else 2
     if arguments.command == "extract":
-        from pipeline.extract_command import extract_files
-
         return extract_files(arguments.files, arguments.out)
     return _run(arguments)
 
