@@ -15,6 +15,7 @@ from extractors.captions import (
 from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec
+from extractors.tab_blocks import tab_block_tables, uncut_caption_problems
 from extractors.table import CellProblem, ExtractedDocument, ExtractedTable, Provenance
 from extractors.tsv import cut_tsv_table
 
@@ -52,19 +53,25 @@ TableCutter = Callable[[str, TableSpec, str], ExtractedTable]
 
 
 def extract_text_document(path: Path, spec: DocumentSpec | None) -> ExtractedDocument:
-    """Every table the spec names, each with its provenance; what fails is a problem, not a crash."""
+    """Every table the spec names, each with its provenance; what fails is a problem, not a crash.
+    Without a spec: the tab-separated tables, and the captions of those that need a spec."""
     text, problems = read_text(path)
+    captions = list_captions(text)
+    if spec is None:
+        return ExtractedDocument(
+            name=path.name, kind="generic", text=text, tables=tuple(tab_block_tables(text, path.name)),
+            problems=(*problems, *uncut_caption_problems(captions, path.name)), captions=captions,
+        )
     tables: list[ExtractedTable] = []
     found: list[CellProblem] = list(problems)
-    for table_spec in spec.tables if spec else ():
+    for table_spec in spec.tables:
         cutter = CUTTERS[table_spec.layout]
         try:
             tables.append(cutter(text, table_spec, path.name))
         except TableNotFound as missing:
             found.append(missing.problem)
     return ExtractedDocument(
-        name=path.name, kind=spec.kind if spec else "generic", text=text,
-        tables=tuple(tables), problems=tuple(found), captions=list_captions(text),
+        name=path.name, kind=spec.kind, text=text, tables=tuple(tables), problems=tuple(found), captions=captions,
     )
 
 

@@ -1,0 +1,61 @@
+"""Text dumps with no spec: each run of tab-separated lines is a table.
+
+A dump of a landscape table keeps its cells apart with tabs; without a spec nothing says
+what the columns mean, but the grid is still there to extract, type and check. Tables
+flattened into the prose (no tabs) need a spec to be cut: their captions are reported so
+that nothing is passed over in silence.
+"""
+
+from __future__ import annotations
+
+from extractors.frame import build_table
+from extractors.grid import generic_rows, header_rows
+from extractors.table import CellProblem, ExtractedTable, Provenance
+from extractors.tsv import clean
+
+_MIN_ROWS = 2        # one line with tabs is a line, not a table
+
+
+def tab_blocks(text: str) -> list[tuple[int, list[list[str]]]]:
+    """(line number, grid) of every run of at least two consecutive lines holding a tab."""
+    blocks: list[tuple[int, list[list[str]]]] = []
+    current: list[list[str]] = []
+    start = 0
+    for number, line in enumerate([*text.splitlines(), ""], 1):
+        if "\t" in line:
+            if not current:
+                start = number
+            cells = [clean(cell) for cell in line.split("\t")]
+            while cells and not cells[-1]:
+                cells.pop()
+            current.append(cells)
+            continue
+        if len(current) >= _MIN_ROWS:
+            blocks.append((start, current))
+        current = []
+    return blocks
+
+
+def tab_block_tables(text: str, document: str) -> list[ExtractedTable]:
+    tables = []
+    for index, (line, grid) in enumerate(tab_blocks(text), 1):
+        header = header_rows(grid)
+        columns, rows = generic_rows(grid, header)
+        provenance = Provenance(
+            document=document, title=f"Tableau {index} (ligne {line})", method="text-tabs",
+            reason="lignes séparées par des tabulations, sans spec",
+        )
+        tables.append(build_table(f"T{index}", provenance, columns, rows))
+    return tables
+
+
+def uncut_caption_problems(captions: tuple[tuple[str, str, int], ...], document: str) -> list[CellProblem]:
+    """Captions of tables flattened into the prose: without a spec they cannot be cut."""
+    return [
+        CellProblem(
+            document=document, table="", title=f"Tableau {number}", row=None, column=None, text=title,
+            reason_fr="tableau aplati dans le texte : une spec est nécessaire pour le découper",
+            reason_en="table flattened into the text: a spec is needed to cut it", severity="info",
+        )
+        for number, title, _ in captions
+    ]
