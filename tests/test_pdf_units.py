@@ -6,8 +6,9 @@ import pdfplumber
 import pytest
 from test_pdf_build import ruled_table, unruled_table
 
+from extractors.grid import header_labels, header_rows
 from extractors.pdf.captions import find_caption
-from extractors.pdf.cells import clean_cell, clean_grid, header_labels, header_rows
+from extractors.pdf.cells import clean_cell, clean_grid
 from extractors.pdf.grids import PdfGrid
 from extractors.pdf.routing import LATTICE, NETWORK, lattice_rejection, route_page
 from extractors.pdf.stitching import stitch

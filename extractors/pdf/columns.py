@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from extractors.pdf.cells import header_labels
+from extractors.grid import header_labels
 from extractors.pdf.grids import PdfGrid
 from extractors.spec import ColumnSpec, TableSpec
 

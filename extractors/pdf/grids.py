@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-Grid = list[list[str]]
+from extractors.grid import Grid
+
 BBox = tuple[float, float, float, float]
 
 

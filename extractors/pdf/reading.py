@@ -20,7 +20,8 @@ import camelot
 import pdfplumber
 
 from extractors.pdf.captions import captions_in, find_caption, lines_above
-from extractors.pdf.cells import clean_grid, header_rows
+from extractors.grid import header_rows
+from extractors.pdf.cells import clean_grid
 from extractors.pdf.document import (
     PdfError,
     is_scanned,

@@ -16,42 +16,13 @@ from dataclasses import replace
 
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
-from extractors.pdf.cells import header_labels
+from extractors.grid import generic_rows
 from extractors.pdf.columns import Layout, spec_layout
-from extractors.pdf.grids import Grid, PdfGrid
+from extractors.pdf.grids import PdfGrid
 from extractors.pdf.quality import table_quality
-from extractors.pdf.rows import labelled_rows, numbered_rows, row_kind, row_label
-from extractors.quantity import Quantity, QuantityError, parse_quantity
+from extractors.pdf.rows import labelled_rows, numbered_rows
 from extractors.spec import ColumnSpec, TableSpec
 from extractors.table import CellProblem, ExtractedTable, Provenance
-
-# Kinds tried, in order, on a column no spec describes.
-_GUESSED_KINDS = ("number", "area", "money", "percent")
-
-
-def _parse_all(texts: list[str], kind: str, unit: str | None) -> list[Quantity] | None:
-    try:
-        return [parse_quantity(text, kind, unit) for text in texts]
-    except QuantityError:
-        return None
-
-
-def guess_kind(texts: list[str]) -> str:
-    """The first quantity kind every non-empty cell parses as, else "text"."""
-    filled = [text for text in texts if text]
-    if not filled:
-        return "text"
-    return next((kind for kind in _GUESSED_KINDS if _parse_all(filled, kind, None) is not None), "text")
-
-
-def _guessed_layout(grid: PdfGrid, body: Grid) -> list[ColumnSpec]:
-    """No spec: every grid column is a column, typed when all its cells are one kind of quantity."""
-    labels = header_labels(grid.grid, grid.header_rows) if grid.header_rows else [""] * grid.width
-    return [
-        ColumnSpec(key=f"c{c}", label=labels[c] or f"c{c}", type=guess_kind([row[c] for row in body]),
-                   optional=True)
-        for c in range(grid.width)
-    ]
 
 
 def _width_note(grid: PdfGrid, layout: Layout, spec: TableSpec, document: str, key: str,
@@ -94,18 +65,6 @@ def _spec_rows(grid: PdfGrid, spec: TableSpec, document: str, key: str, title: s
     return columns, read.rows, notes
 
 
-def _generic_rows(grid: PdfGrid) -> tuple[tuple[ColumnSpec, ...], list[RawRow]]:
-    """Every grid column a column, every row kept, its kind read from its first cell."""
-    body = grid.grid[grid.header_rows:]
-    layout = _guessed_layout(grid, body)
-    rows = []
-    for cells in body:
-        kind = row_kind(cells)
-        by_key = {column.key: text for column, text in zip(layout, cells)}
-        rows.append(RawRow(label=row_label(cells, kind), kind=kind, cells=by_key))
-    return tuple(layout), rows
-
-
 def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
     """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder."""
     title = (spec.title if spec and spec.title else "") or grid.caption or key
@@ -113,7 +72,7 @@ def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = No
     if spec:
         columns, rows, notes = _spec_rows(grid, spec, document, key, title)
     else:
-        columns, rows = _generic_rows(grid)
+        columns, rows = generic_rows(grid.grid, grid.header_rows)
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,

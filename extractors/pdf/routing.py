@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pdfplumber
 
-from extractors.pdf.cells import is_number
+from extractors.grid import is_number
 
 LATTICE = "camelot-lattice"
 NETWORK = "camelot-network"

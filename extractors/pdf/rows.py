@@ -15,13 +15,11 @@ from dataclasses import dataclass, field
 
 from extractors.flattened import expand
 from extractors.frame import RawRow
+from extractors.grid import Grid, row_kind, row_label
 from extractors.pdf.columns import Layout
-from extractors.pdf.grids import Grid
 from extractors.spec import RowSpec, TableSpec
 
 _ROW_NUMBER = re.compile(r"\d+")
-_SUBTOTAL = re.compile(r"^\s*sous[\s\-]*totaux?\b", re.IGNORECASE)
-_TOTAL = re.compile(r"^\s*(?:total|totaux)\b", re.IGNORECASE)
 TOTAL_LABEL = "TOTAL"
 
 
@@ -31,23 +29,6 @@ class RowsRead:
 
     rows: list[RawRow] = field(default_factory=list)
     unparsed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def row_kind(row: list[str]) -> str:
-    """item, subtotal or total, from the row's first printed cell."""
-    first = next((cell for cell in row if cell), "")
-    if _SUBTOTAL.match(first):
-        return "subtotal"
-    if _TOTAL.match(first):
-        return "total"
-    return "item"
-
-
-def row_label(row: list[str], kind: str) -> str:
-    """The label as printed: the first cell, or the TOTAL wording when it sits further right."""
-    if row and row[0]:
-        return row[0]
-    return next((cell for cell in row if cell), "") if kind != "item" else ""
 
 
 def _cells(layout: Layout, row: list[str]) -> dict[str, str]:
