@@ -202,3 +202,14 @@ def test_generic_keys_never_take_a_spec_table_key(pdfs):
     other = TableSpec(key="T1", caption=r"Tableau\s*9\s*:", columns=SPEC.tables[0].columns)
     spec = DocumentSpec(name="t.yaml", kind="par", documents=("*.pdf",), tables=(other,))
     assert [t.key for t in extract_pdf(pdfs["ruled"], spec).tables] == ["PDF-T1"]
+
+
+def test_reading_page_batches_one_at_a_time_changes_nothing(pdfs, monkeypatch):
+    """Long PDFs are read in batches so that memory holds one batch: a table broken over pages
+    is still stitched, and routes, prose and captions are the same, when each page is its own batch."""
+    from extractors.pdf import reading
+
+    whole = read_pdf(pdfs["long"])
+    monkeypatch.setattr(reading, "PARSED_PAGES_KEPT", 1)
+    assert len(whole.grids[0].pages) >= 2
+    assert read_pdf(pdfs["long"]) == whole

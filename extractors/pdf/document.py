@@ -45,9 +45,9 @@ def check_file(path: Path) -> None:
         raise PdfError(f"{path.name}: truncated or damaged PDF (no %%EOF at the end)")
 
 
-# Parsed pages kept at once (~1 MB each for a page of table): a short document is parsed once
-# whatever the passes over it; a long one is held to this many pages, and a page a later pass
-# comes back to is parsed again.
+# Parsed pages kept at once (~1 MB each for a page of table): `read_pdf` goes through a long
+# document in batches of this many pages, so each page is parsed once whatever the passes over
+# its batch; a page a pass comes back to after the limit is parsed again.
 PARSED_PAGES_KEPT = 40
 
 

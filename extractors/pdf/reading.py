@@ -1,9 +1,13 @@
 """From a PDF file to grids, the prose around them and the problems met on the way.
 
 pdfplumber looks at every page (text layer, rules, captions, prose); camelot
-reads the tables, once per method over all the pages routed to it, because each
-call re-opens the document. Tables a spec reads as tab-separated lines are read
-instead from the tab-separated text rebuilt from the pages' words (`read_tab_text`).
+reads the tables. Pages go through in batches of PARSED_PAGES_KEPT: each page of a
+batch is parsed once for all that is asked of it (scanned?, route, prose, captions),
+camelot is called once per method on the batch (each call re-opens the document,
+so not page by page), and only the grids are kept of its tables. Memory then holds
+one batch of parser objects, whatever the page count. Tables a spec reads as
+tab-separated lines are read instead from the tab-separated text rebuilt from the
+pages' words (`read_tab_text`).
 """
 
 from __future__ import annotations
@@ -12,17 +16,19 @@ import contextlib
 import io
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import camelot
 import pdfplumber
+from pdfplumber.page import Page
 
-from extractors.pdf.captions import captions_in, find_caption, lines_above
 from extractors.grid import header_rows
+from extractors.pdf.captions import captions_in, find_caption, lines_above
 from extractors.pdf.cells import clean_grid
 from extractors.pdf.document import (
+    PARSED_PAGES_KEPT,
     PdfError,
     is_scanned,
     ocr_available,
@@ -138,7 +144,7 @@ def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tup
     """The page's text lines outside its tables, and its grids with their captions found."""
     boxes = [g.bbox for g in grids]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    lines = outside.extract_text_lines()
+    lines = outside.extract_text_lines(return_chars=False)   # the lines outlive the page: no chars
     return lines, [g.but(caption=find_caption(lines_above(lines, g.bbox))) for g in grids]
 
 
@@ -196,24 +202,45 @@ def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
     with open_pdf(path) as pdf:
         pages = pdf.pages[:max_pages]
         problems = _page_limit(path.name, len(pdf.pages), max_pages)
-        scanned = [page.page_number for page in pages if is_scanned(page)]
-        if scanned and ocr and ocr_available():
-            with scratch_dir() as workdir:
-                reading = read_pdf(run_ocr(path, workdir), max_pages=max_pages, ocr=False)
-            problems.append(_scan_problem(path.name, scanned, "ocr"))
-            return Reading(reading.grids, reading.text, reading.captions,
-                           tuple(problems) + reading.problems, reading.routes)
-        if scanned:
-            problems.append(_scan_problem(path.name, scanned, "no-ocr" if ocr else "ocr-empty"))
-        routes = {page.page_number: route_page(page) for page in pages if page.page_number not in scanned}
-        heights = {page.page_number: float(page.height) for page in pages}
-        grids = _read_tables(path, routes, heights)
+        scanned: list[int] = []
+        routes: dict[int, Route] = {}
         prose: list[tuple[list[dict], list[BBox]]] = []
         captioned: list[PdfGrid] = []
-        for page in pages:
-            on_page = [g for g in grids if g.pages[0] == page.page_number]
-            lines, with_captions = _prose_and_captions(page, on_page)
-            prose.append((lines, [g.bbox for g in on_page]))
-            captioned.extend(with_captions)
+        for start in range(0, len(pages), PARSED_PAGES_KEPT):
+            batch = pages[start:start + PARSED_PAGES_KEPT]
+            found = [page.page_number for page in batch if is_scanned(page)]
+            scanned += found
+            if found and ocr and ocr_available():
+                # The whole document is read again from its OCR copy: the rest is only looked at
+                # for the scanned pages the problem lists.
+                scanned += [page.page_number for page in pages[start + PARSED_PAGES_KEPT:] if is_scanned(page)]
+                with scratch_dir() as workdir:
+                    reading = read_pdf(run_ocr(path, workdir), max_pages=max_pages, ocr=False)
+                problems.append(_scan_problem(path.name, scanned, "ocr"))
+                return Reading(reading.grids, reading.text, reading.captions,
+                               tuple(problems) + reading.problems, reading.routes)
+            batch_prose, batch_grids = _read_batch(path, batch, set(found), routes)
+            prose += batch_prose
+            captioned += batch_grids
+        if scanned:
+            problems.append(_scan_problem(path.name, scanned, "no-ocr" if ocr else "ocr-empty"))
     text = page_paragraphs(prose)
     return Reading(tuple(stitch(captioned)), text, captions_in(text), tuple(problems), tuple(routes.values()))
+
+
+def _read_batch(path: Path, batch: Sequence[Page], scanned: set[int], routes: dict[int, Route],
+                ) -> tuple[list[tuple[list[dict], list[BBox]]], list[PdfGrid]]:
+    """A batch's pages routed (into `routes`), their tables read and captioned, their prose lines:
+    every page is still parsed when the prose pass comes back to it, and camelot's tables are
+    gone once the batch's grids are made."""
+    on_batch = {page.page_number: route_page(page) for page in batch if page.page_number not in scanned}
+    grids = _read_tables(path, on_batch, {page.page_number: float(page.height) for page in batch})
+    routes.update(on_batch)
+    prose: list[tuple[list[dict], list[BBox]]] = []
+    captioned: list[PdfGrid] = []
+    for page in batch:
+        on_page = [g for g in grids if g.pages[0] == page.page_number]
+        lines, with_captions = _prose_and_captions(page, on_page)
+        prose.append((lines, [g.bbox for g in on_page]))
+        captioned += with_captions
+    return prose, captioned
