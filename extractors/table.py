@@ -77,6 +77,16 @@ class ExtractedDocument:
     tables: tuple[ExtractedTable, ...] = ()
     problems: tuple[CellProblem, ...] = ()
     captions: tuple[tuple[str, str, int], ...] = field(default=())  # (number, title, offset) of every caption seen
+    page_starts: tuple[tuple[int, int | str], ...] = ()  # (offset in `text`, page) where each page begins, when known
+
+    def page_at(self, offset: int) -> int | str | None:
+        """The page a passage of the prose stands on, when the extractor knew the pages."""
+        page = None
+        for start, label in self.page_starts:
+            if start > offset:
+                break
+            page = label
+        return page
 
     def table(self, key: str) -> ExtractedTable:
         return find_by_key(self.tables, key, self.name)

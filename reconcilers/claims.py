@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from extractors.flattened import expand
@@ -33,6 +33,12 @@ _WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _OPS = {"eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
 _OP_WORDS = {"lt": ("<", "<"), "le": ("≤", "≤"), "gt": (">", ">"), "ge": ("≥", "≥"), "eq": ("=", "=")}
 _CONTEXT = 60
+PageLookup = Callable[[int], int | str | None]
+
+
+def _no_pages(offset: int) -> None:
+    """A text dump does not say on which page a passage stood."""
+    return
 _SLACK = 1e-6
 
 
@@ -41,6 +47,7 @@ class Occurrence:
     """One place the prose states the claim, with each group's value."""
 
     start: int
+    page: int | str | None
     snippet: str
     texts: dict[str, str]
     values: dict[str, float | str]
@@ -73,7 +80,9 @@ def _value(rule: ClaimRule, group: str, text: str) -> tuple[float | str, float]:
     return quantity.value * scale, quantity.tolerance * scale
 
 
-def find_occurrences(rule: ClaimRule, text: str) -> tuple[list[Occurrence], list[str]]:
+def find_occurrences(
+    rule: ClaimRule, text: str, page_at: PageLookup = _no_pages,
+) -> tuple[list[Occurrence], list[str]]:
     """Every place the prose states the claim; texts that match but cannot be read are returned apart."""
     found, unreadable = [], []
     for match in re.finditer(expand(rule.pattern, whole_numbers=True), text):
@@ -84,7 +93,7 @@ def find_occurrences(rule: ClaimRule, text: str) -> tuple[list[Occurrence], list
         except (QuantityError, ValueError):
             unreadable.append(snippet)
             continue
-        found.append(Occurrence(match.start(), snippet, texts,
+        found.append(Occurrence(match.start(), page_at(match.start()), snippet, texts,
                                 {g: v for g, (v, _) in parsed.items()},
                                 {g: t for g, (_, t) in parsed.items()}))
     return found, unreadable
@@ -108,8 +117,9 @@ def _show(value: float | str, unit: str, lang: str) -> str:
 
 def check_claims(
     rules: tuple[ClaimRule, ...], text: str, tables: Mapping[str, ExtractedTable], document: str,
+    page_at: PageLookup = _no_pages,
 ) -> list[Finding]:
-    occurrences = {rule.key: find_occurrences(rule, text) for rule in rules}
+    occurrences = {rule.key: find_occurrences(rule, text, page_at) for rule in rules}
     labels = {rule.key: (rule.label_fr, rule.label_en) for rule in rules}
     findings: list[Finding] = []
     for rule in rules:
@@ -133,7 +143,7 @@ def check_claims(
 
 
 def _prose(occurrence: Occurrence) -> Location:
-    return Location(text=occurrence.snippet)
+    return Location(page=occurrence.page, text=occurrence.snippet)
 
 
 def _against_table(

@@ -79,7 +79,7 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
     for rule in checks.twins:
         if {rule.summary, rule.body} <= tables.keys():
             findings += check_twins(rule, tables)
-    findings += check_claims(checks.claims, document.text, tables, document.name)
+    findings += check_claims(checks.claims, document.text, tables, document.name, document.page_at)
     if checks.budget is not None:
         budget = check_budget(tables, checks.budget)
         findings += budget.findings

@@ -94,3 +94,23 @@ def test_separate_tables_stay_separate(second):
 def test_caption_is_the_nearest_caption_line_above():
     assert find_caption(["(en m2)", "Tableau 5 : Biens affectés", "Tableau 4 : autre"]) == "Tableau 5 : Biens affectés"
     assert find_caption(["Le tableau ci-dessous résume"]) == ""
+
+
+def _line(text: str, top: float, x1: float = 500.0) -> dict:
+    return {"text": text, "top": top, "bottom": top + 10, "x0": 50.0, "x1": x1}
+
+
+def test_prose_knows_the_page_each_passage_stands_on():
+    from extractors.pdf.prose import page_paragraphs
+    from extractors.table import ExtractedDocument
+
+    pages = [
+        (3, [_line("Premier paragraphe, court.", 100, x1=200)], []),
+        (4, [_line("Une phrase qui continue", 100), _line("sur la ligne suivante.", 112, x1=200)], []),
+    ]
+    text, starts = page_paragraphs(pages)
+    assert text == "Premier paragraphe, court. Une phrase qui continue sur la ligne suivante."  # one paragraph
+    document = ExtractedDocument(name="d.pdf", kind="generic", text=text, page_starts=starts)
+    assert document.page_at(text.index("court")) == 3
+    assert document.page_at(text.index("suivante")) == 4
+    assert ExtractedDocument(name="d.txt", kind="generic", text=text).page_at(5) is None

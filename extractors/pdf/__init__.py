@@ -46,7 +46,7 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
     gridded = tuple(table for table in specs if table not in tabbed)
     tables: list[ExtractedTable] = []
     problems: list[CellProblem] = []
-    text, captions = "", ()
+    text, captions, page_starts = "", (), ()
     if tabbed:
         rebuilt, read_problems = read_tab_text(path, bold=reads_bold(tabbed), max_pages=max_pages)
         problems += read_problems
@@ -63,7 +63,7 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
         found = {table.key for table in tables}
         problems += [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
                      for table in gridded if table.key not in found]
-        text, captions = reading.text, reading.captions
+        text, captions, page_starts = reading.text, reading.captions, reading.page_starts
     return ExtractedDocument(
         name=path.name,
         kind=spec.kind if spec else "generic",
@@ -71,6 +71,7 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
         tables=tuple(tables),
         problems=tuple(problems),
         captions=captions,
+        page_starts=page_starts,
     )
 
 

@@ -51,16 +51,23 @@ def _ends_paragraph(line: dict, following: dict | None, right: float, width: flo
     return gap > max(usual * GAP_FACTOR, usual + GAP_EXTRA * size)
 
 
-def page_paragraphs(pages: list[tuple[list[dict], list[BBox]]]) -> str:
-    """Every page's prose text lines (pdfplumber's) and table boxes -> paragraphs, one a line."""
+PageProse = tuple[int, list[dict], list[BBox]]     # page number, its prose lines, its table boxes
+
+
+def page_paragraphs(pages: list[PageProse]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Every page's prose text lines (pdfplumber's) and table boxes -> paragraphs, one a line;
+    and where each page's prose starts in that text, so that a figure quoted there has a page
+    (within the paragraph that carries it over a page break)."""
     paragraphs: list[str] = []
     current: list[str] = []
-    for lines, tables in pages:
+    starts: list[tuple[int, int]] = []
+    for number, lines, tables in pages:
         if not lines:
             continue
         if current and _table_between(tables, float("-inf"), lines[0]["top"]):
             paragraphs.append(clean_cell("\n".join(current)))
             current = []
+        starts.append((_offset(paragraphs, current), number))
         right = max([line["x1"] for line in lines] + [x1 for _, _, x1, _ in tables])
         width = right - min([line["x0"] for line in lines] + [x0 for x0, _, _, _ in tables])
         usual = _usual_gap(lines, tables)
@@ -72,4 +79,10 @@ def page_paragraphs(pages: list[tuple[list[dict], list[BBox]]]) -> str:
                 current = []
     if current:
         paragraphs.append(clean_cell("\n".join(current)))
-    return "\n".join(p for p in paragraphs if p)
+    return "\n".join(p for p in paragraphs if p), tuple(starts)
+
+
+def _offset(paragraphs: list[str], current: list[str]) -> int:
+    """Where the next line will stand in the joined text (the end of the open paragraph)."""
+    done = sum(len(p) + 1 for p in paragraphs if p)
+    return done + (len(clean_cell("\n".join(current))) + 1 if current else 0)

@@ -37,7 +37,7 @@ from extractors.pdf.document import (
     scratch_dir,
 )
 from extractors.pdf.grids import BBox, PdfGrid
-from extractors.pdf.prose import page_paragraphs
+from extractors.pdf.prose import PageProse, page_paragraphs
 from extractors.pdf.routing import (
     LATTICE,
     NETWORK,
@@ -61,6 +61,7 @@ class Reading:
     captions: tuple[tuple[str, str, int], ...]
     problems: tuple[CellProblem, ...]
     routes: tuple[Route, ...]
+    page_starts: tuple[tuple[int, int], ...] = ()    # (offset in `text`, page number)
 
 
 @contextlib.contextmanager
@@ -204,7 +205,7 @@ def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
         problems = _page_limit(path.name, len(pdf.pages), max_pages)
         scanned: list[int] = []
         routes: dict[int, Route] = {}
-        prose: list[tuple[list[dict], list[BBox]]] = []
+        prose: list[PageProse] = []
         captioned: list[PdfGrid] = []
         for start in range(0, len(pages), PARSED_PAGES_KEPT):
             batch = pages[start:start + PARSED_PAGES_KEPT]
@@ -218,29 +219,30 @@ def read_pdf(path: Path, *, max_pages: int = 500, ocr: bool = True) -> Reading:
                     reading = read_pdf(run_ocr(path, workdir), max_pages=max_pages, ocr=False)
                 problems.append(_scan_problem(path.name, scanned, "ocr"))
                 return Reading(reading.grids, reading.text, reading.captions,
-                               tuple(problems) + reading.problems, reading.routes)
+                               tuple(problems) + reading.problems, reading.routes, reading.page_starts)
             batch_prose, batch_grids = _read_batch(path, batch, set(found), routes)
             prose += batch_prose
             captioned += batch_grids
         if scanned:
             problems.append(_scan_problem(path.name, scanned, "no-ocr" if ocr else "ocr-empty"))
-    text = page_paragraphs(prose)
-    return Reading(tuple(stitch(captioned)), text, captions_in(text), tuple(problems), tuple(routes.values()))
+    text, page_starts = page_paragraphs(prose)
+    return Reading(tuple(stitch(captioned)), text, captions_in(text), tuple(problems), tuple(routes.values()),
+                   page_starts)
 
 
 def _read_batch(path: Path, batch: Sequence[Page], scanned: set[int], routes: dict[int, Route],
-                ) -> tuple[list[tuple[list[dict], list[BBox]]], list[PdfGrid]]:
+                ) -> tuple[list[PageProse], list[PdfGrid]]:
     """A batch's pages routed (into `routes`), their tables read and captioned, their prose lines:
     every page is still parsed when the prose pass comes back to it, and camelot's tables are
     gone once the batch's grids are made."""
     on_batch = {page.page_number: route_page(page) for page in batch if page.page_number not in scanned}
     grids = _read_tables(path, on_batch, {page.page_number: float(page.height) for page in batch})
     routes.update(on_batch)
-    prose: list[tuple[list[dict], list[BBox]]] = []
+    prose: list[PageProse] = []
     captioned: list[PdfGrid] = []
     for page in batch:
         on_page = [g for g in grids if g.pages[0] == page.page_number]
         lines, with_captions = _prose_and_captions(page, on_page)
-        prose.append((lines, [g.bbox for g in on_page]))
+        prose.append((page.page_number, lines, [g.bbox for g in on_page]))
         captioned += with_captions
     return prose, captioned
