@@ -58,6 +58,9 @@ class ExtractedTable:
     cells: pd.DataFrame
     tolerances: pd.DataFrame                 # rounding allowance of each numeric cell, base unit
     problems: tuple[CellProblem, ...] = ()
+    sources: pd.DataFrame | None = None      # extractors.source.CellSource of each cell, same shape as `cells`
+    context: tuple[str, ...] = ()            # lines printed around the table that are not rows (title, thresholds, notes)
+    merges: tuple[str, ...] = ()             # what the table layer joined (wrapped cells, header lines), said plainly
 
     def column(self, key: str) -> ColumnSpec:
         return find_by_key(self.columns, key, f"table {self.key}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.readers import is_readable
 from pipeline.specs import Spec
-
-DOCUMENT_SUFFIXES = (".txt", ".pdf")
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,7 @@ class Assignment:
 def discover(raw_dir: Path, specs: list[Spec]) -> tuple[list[Assignment], list[Spec]]:
     """Documents in name order, each with the first spec whose globs match it; and the specs
     that match no document (a spec whose glob matches nothing is worth a line)."""
-    documents = sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    documents = sorted(p for p in raw_dir.iterdir() if p.is_file() and is_readable(p))
     assignments = [Assignment(path, next((s for s in specs if s.serves(path.name)), None)) for path in documents]
     used = {a.spec.path for a in assignments if a.spec}
     return assignments, [s for s in specs if s.path not in used]

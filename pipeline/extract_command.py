@@ -6,12 +6,11 @@ written. The exit status follows ARCHITECTURE.md (0 done, 2 nothing readable).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
-from extractors.pdf import PdfError, extract_pdf
+from extractors.readers import read
 from extractors.table import ExtractedDocument, ExtractedTable
 
 EXIT_OK = 0
@@ -20,22 +19,11 @@ EXIT_NOTHING_READABLE = 2
 
 def _read(path: Path) -> ExtractedDocument | None:
     """The document's tables, or None (said on stderr) when it cannot be read."""
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".pdf":
-            return extract_pdf(path)
-        if suffix == ".txt":
-            if importlib.util.find_spec("extractors.text_document") is None:
-                print(f"{path.name}: skipped, the text extractor is not installed", file=sys.stderr)
-                return None
-            from extractors.text_document import extract_text_document
-
-            return extract_text_document(path, None)
-    except (PdfError, ValueError, OSError) as error:
+        return read(path, None)
+    except (ValueError, OSError) as error:
         print(f"{path.name}: {error}" if path.name not in str(error) else str(error), file=sys.stderr)
         return None
-    print(f"{path.name}: skipped, only .pdf and .txt files are read", file=sys.stderr)
-    return None
 
 
 def _table_entry(number: int, table: ExtractedTable) -> dict:

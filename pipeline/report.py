@@ -266,7 +266,9 @@ def where(location: Location, lang: str) -> str:
     """`p. 10, Tableau 5, ligne 3, colonne « Surface restante »`."""
     labels = LABELS[lang]
     parts = []
-    if location.page is not None:
+    if location.sheet:
+        parts.append(f"{location.sheet}!{location.cell}" if location.cell else location.sheet)
+    elif location.page is not None:
         parts.append(f"{labels['page']} {location.page}")
     if location.table:
         parts.append(str(location.table))

@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from expectations.suites import run_suites, suites_for
-from extractors.pdf import PdfError, extract_pdf
-from extractors.pdf.document import count_pages
+from extractors.readers import ReadOptions, read
 from extractors.table import ExtractedDocument
-from extractors.text_document import DocumentError, extract_text_document
+from extractors.text_document import DocumentError
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
 from reconcilers.document import Reconciliation, reconcile
@@ -82,21 +81,12 @@ class RunResult:
 
 
 def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDocument:
-    """The extractor that fits the file; raises DocumentError (one line) when it cannot be read."""
+    """The reader that fits the file; raises DocumentError (one line) when it cannot be read."""
     size = path.stat().st_size
     if size > limits.max_bytes:
         raise DocumentError(f"{path.name}: {size} octets, au-delà de la limite --max-bytes de {limits.max_bytes} "
                             f"/ over the --max-bytes limit")
-    if path.suffix.lower() == ".pdf":
-        try:
-            pages = count_pages(path)
-            if pages > limits.max_pages:
-                raise DocumentError(f"{path.name}: {pages} pages, au-delà de la limite --max-pages de {limits.max_pages} "
-                                    f"/ over the --max-pages limit")
-            return extract_pdf(path, spec.document if spec else None, max_pages=limits.max_pages)
-        except PdfError as error:
-            raise DocumentError(str(error)) from error
-    return extract_text_document(path, spec.document if spec else None)
+    return read(path, spec.document if spec else None, ReadOptions(max_pages=limits.max_pages))
 
 
 def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) -> RunResult:

@@ -25,12 +25,12 @@ class Location:
     column: str | None = None
     text: str | None = None        # the raw text, as evidence
     table_key: str | None = None   # the spec's key, to link the finding to the rendered cell
+    sheet: str | None = None       # spreadsheets: the sheet and the cell address, instead of a page
+    cell: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "page": self.page, "table": self.table, "row": self.row,
-            "column": self.column, "text": self.text,
-        }
+        where: dict[str, Any] = {"sheet": self.sheet, "cell": self.cell} if self.sheet else {"page": self.page}
+        return where | {"table": self.table, "row": self.row, "column": self.column, "text": self.text}
 
 
 @dataclass(frozen=True)
