@@ -8,8 +8,8 @@ that nothing is passed over in silence.
 
 from __future__ import annotations
 
-from extractors.frame import build_table
-from extractors.grid import generic_rows, header_rows
+from extractors.layer import table_from_grid
+from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.table import CellProblem, ExtractedTable, Provenance
 from extractors.tsv import clean
 
@@ -39,13 +39,14 @@ def tab_blocks(text: str) -> list[tuple[int, list[list[str]]]]:
 def tab_block_tables(text: str, document: str) -> list[ExtractedTable]:
     tables = []
     for index, (line, grid) in enumerate(tab_blocks(text), 1):
-        header = header_rows(grid)
-        columns, rows = generic_rows(grid, header)
-        provenance = Provenance(
-            document=document, title=f"Tableau {index} (ligne {line})", method="text-tabs",
-            reason="lignes séparées par des tabulations, sans spec",
+        title = f"Tableau {index} (ligne {line})"
+        source = SourceGrid(
+            document=document, title=title, method="text-tabs",
+            rows=tuple(tuple(GridCell(text, CellSource(line=line + r)) for text in row) for r, row in enumerate(grid)),
         )
-        tables.append(build_table(f"T{index}", provenance, columns, rows))
+        provenance = Provenance(document=document, title=title, method="text-tabs",
+                                reason="lignes séparées par des tabulations, sans spec")
+        tables.append(table_from_grid(source, f"T{index}", provenance))
     return tables
 
 

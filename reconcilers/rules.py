@@ -1,0 +1,57 @@
+"""A rule that ties the cells of one table, whether a spec states it or inference found it.
+
+Checks, Great Expectations suites and the report all read rules in this one shape, so that a
+spec'd rule and an inferred rule are verified, expected and shown the same way; an inferred
+rule carries its support so a reviewer sees what was assumed ("holds on 52 of 53 rows").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RULE_SOURCES = ("spec", "inferred")
+
+
+@dataclass(frozen=True)
+class Support:
+    """On how many of the rows it was tried on an inferred rule holds."""
+
+    holds: int
+    rows: int
+
+    def text(self, lang: str) -> str:
+        if lang == "fr":
+            return f"vérifiée sur {self.holds} ligne{'s' if self.holds > 1 else ''} sur {self.rows}"
+        return f"holds on {self.holds} of {self.rows} rows"
+
+
+@dataclass(frozen=True)
+class TableRule:
+    """`target` must equal what `formula` computes from `operands`, within the printed rounding.
+
+    For a row relation, `target` and `operands` are column keys and `formula` a pandas
+    expression over them ("government - company"); for a total, `target` is the total row's
+    label, `operands` the labels of the rows it adds up and `formula` "sum".
+    """
+
+    table: str                               # the table's key
+    check: str                               # the registered check that verifies it: sum_total, row_arithmetic, …
+    target: str
+    operands: tuple[str, ...]
+    formula: str
+    text_fr: str                             # "Écart = État − Société"
+    text_en: str
+    source: str = "spec"                     # spec | inferred
+    support: Support | None = None           # inferred rules only
+    columns: tuple[str, ...] = ()            # for a total: the columns it is checked on
+
+    def __post_init__(self) -> None:
+        if self.source not in RULE_SOURCES:
+            raise ValueError(f"unknown rule source {self.source!r}")
+        if self.source == "inferred" and self.support is None:
+            raise ValueError("an inferred rule carries its support")
+
+    def as_dict(self) -> dict[str, object]:
+        """The `rule` entry of results.json."""
+        support = [self.support.holds, self.support.rows] if self.support else None
+        return {"source": self.source, "text": self.text_fr, "text_en": self.text_en, "support": support}
