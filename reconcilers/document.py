@@ -31,17 +31,21 @@ from reconcilers.extraction import (
     problem_findings,
 )
 from reconcilers.finding import Finding
+from reconcilers.rules import TableRule
 from reconcilers.shares import check_share
+from reconcilers.spec_rules import spec_rules
 from reconcilers.totals import check_equivalences, check_totals
 
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """A document's findings and the frames the expectations and the report read."""
+    """A document's findings, the frames the expectations and the report read, and the rules its
+    tables hold (each also an expectation of its table's suite)."""
 
     document: ExtractedDocument
     findings: tuple[Finding, ...]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, hash=False)
+    rules: tuple[TableRule, ...] = ()
 
 
 def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: ChecksSpec | None) -> Reconciliation:
@@ -84,4 +88,4 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
         budget = check_budget(tables, checks.budget)
         findings += budget.findings
         frames.update(budget.frames)
-    return Reconciliation(document, tuple(findings), frames)
+    return Reconciliation(document, tuple(findings), frames, spec_rules(tables, spec, checks))
