@@ -101,36 +101,40 @@ class RowShareMatchesRate(MulticolumnMapMetricProvider):
         return ~checked | ((100 * amounts / base - rates).abs() <= _allowance(column_list, tolerance_column))
 
 
-class ExpectColumnValuesToEqualFormula(MulticolumnMapExpectation):
+class _RuleExpectation(MulticolumnMapExpectation):
+    """What the three share: the rounding allowance column, and every row kept (the metric says
+    which rows the rule judges)."""
+
+    tolerance_column: str
+    ignore_row_if: str = "never"
+
+
+class ExpectColumnValuesToEqualFormula(_RuleExpectation):
     """On every item row, `target` equals `formula` (a pandas expression over the row's columns)
     within the printed rounding of the stated figure."""
 
     kind_column: str
     target: str
     formula: str
-    tolerance_column: str
-    ignore_row_if: str = "never"
 
     map_metric: ClassVar[str] = "itie.column_equals_formula"
     success_keys: ClassVar[tuple[str, ...]] = ("mostly", "kind_column", "target", "formula", "tolerance_column")
 
 
-class ExpectRowToEqualSumOfRows(MulticolumnMapExpectation):
+class ExpectRowToEqualSumOfRows(_RuleExpectation):
     """The figure of `target_row` in `column` equals the sum of `operand_rows`, within its rounding."""
 
     label_column: str
     column: str
     target_row: str
     operand_rows: list[str]
-    tolerance_column: str
-    ignore_row_if: str = "never"
 
     map_metric: ClassVar[str] = "itie.row_equals_sum_of_rows"
     success_keys: ClassVar[tuple[str, ...]] = ("mostly", "label_column", "column", "target_row", "operand_rows",
                                                "tolerance_column")
 
 
-class ExpectRowShareToMatchStatedRate(MulticolumnMapExpectation):
+class ExpectRowShareToMatchStatedRate(_RuleExpectation):
     """The rate stated on `target_row` is 100 × its amount / the amount of `base_row`, within the
     rate's printed rounding."""
 
@@ -139,8 +143,6 @@ class ExpectRowShareToMatchStatedRate(MulticolumnMapExpectation):
     amount_column: str
     target_row: str
     base_row: str
-    tolerance_column: str
-    ignore_row_if: str = "never"
 
     map_metric: ClassVar[str] = "itie.row_share_matches_rate"
     success_keys: ClassVar[tuple[str, ...]] = ("mostly", "label_column", "rate_column", "amount_column",

@@ -44,6 +44,7 @@ class ExpectationSpec:
     meaning_fr: str = ""
     meaning_en: str = ""
     rule: TableRule | None = None   # the table's rule it carries, if any
+    items_only: bool = False        # judged on item rows only (not on sub-totals and totals)
 
 
 @dataclass(frozen=True)
@@ -108,19 +109,18 @@ def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFram
 
 def read_expectations(table: ExtractedTable) -> list[ExpectationSpec]:
     """Every required figure of an item row was read; an entity is named once in the table."""
-    items = (("row_condition", f'{ROW_KIND}=="item"'), ("condition_parser", "pandas"))
     found = []
     for column in table.columns:
         if column.is_quantity and not column.optional:
             found.append(ExpectationSpec(
-                "ExpectColumnValuesToNotBeNull", column.key, (("column", column.key), *items),
+                "ExpectColumnValuesToNotBeNull", column.key, (("column", column.key),),
                 f"chaque ligne a une valeur lisible en « {column.label} »",
-                f"every row has a readable “{column.label}”"))
+                f"every row has a readable “{column.label}”", items_only=True))
         elif column.entity:
             found.append(ExpectationSpec(
-                "ExpectColumnValuesToBeUnique", column.key, (("column", column.key), *items),
+                "ExpectColumnValuesToBeUnique", column.key, (("column", column.key),),
                 f"chaque {column.entity.upper()} n’apparaît qu’une fois dans le tableau",
-                f"each {column.entity.upper()} appears once in the table"))
+                f"each {column.entity.upper()} appears once in the table", items_only=True))
     return found
 
 
@@ -147,7 +147,7 @@ def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[
     suites = list(suites)
     if not suites:
         return []
-    gx, custom, progress_bars = _import_gx()
+    gx, custom, progress_bars, row = _import_gx()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = progress_bars(globally=False)
     if data_docs_dir is not None:
@@ -163,8 +163,10 @@ def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[
         suite = context.suites.add(gx.ExpectationSuite(name=suite_spec.name))
         for index, spec in enumerate(suite_spec.expectations):
             expectation_class = getattr(custom, spec.kind, None) or getattr(gx.expectations, spec.kind)
+            condition = {"row_condition": row(ROW_KIND) == "item"} if spec.items_only else {}
             suite.add_expectation(expectation_class(
-                meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"), **dict(spec.kwargs)))
+                meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"),
+                **condition, **dict(spec.kwargs)))
         validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=suite_spec.name))
         outcome = validation.run(batch_parameters={"dataframe": suite_spec.frame}, result_format="COMPLETE")
         findings += [_finding(suite_spec, item) for item in outcome.results]
@@ -180,7 +182,7 @@ def _markdown(text: str) -> str:
     return text.replace("$", "$$")
 
 
-def _import_gx() -> tuple[ModuleType, ModuleType, type]:
+def _import_gx() -> tuple[ModuleType, ModuleType, type, type]:
     """GX is slow to import and chatty: imported only when suites run, its warnings kept quiet."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     with warnings.catch_warnings():
@@ -188,9 +190,10 @@ def _import_gx() -> tuple[ModuleType, ModuleType, type]:
         import great_expectations as gx
         import great_expectations.expectations  # noqa: F401 - gx.expectations below
         from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.expectations.row_conditions import Column
 
         import expectations.custom as custom
-    return gx, custom, ProgressBarsConfig
+    return gx, custom, ProgressBarsConfig, Column
 
 
 def failing_rows(suite: SuiteSpec, item: Any) -> list[int]:
