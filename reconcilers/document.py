@@ -31,6 +31,7 @@ from reconcilers.extraction import (
     problem_findings,
 )
 from reconcilers.finding import Finding
+from reconcilers.inference import infer_and_check
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
 
@@ -52,7 +53,9 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
     for table in document.tables:
         findings += check_equivalences(table) + duplicate_row_findings(table)
     if spec is None or checks is None:
+        findings += infer_and_check(document)[1]
         return Reconciliation(document, tuple(findings), frames)
+    findings += infer_and_check(document, specified={t.key for t in spec.tables})[1]
     for key in checks.totals:
         if key in tables:
             findings += check_totals(tables[key], spec.table(key))

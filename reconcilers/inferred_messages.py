@@ -6,6 +6,8 @@ already written each language's way.
 
 from __future__ import annotations
 
+from extractors.quantity import format_quantity
+
 Template = tuple[str, str]
 
 # Rules (what a reviewer reads as the rule assumed).
@@ -14,6 +16,8 @@ RULE_SUM_BELOW: Template = ("{target} = somme des {count} lignes qui suivent",
                             "{target} = sum of the {count} rows below")
 RULE_SUM_ABOVE: Template = ("{target} = somme des {count} lignes au-dessus",
                             "{target} = sum of the {count} rows above")
+RULE_SUM_SECTION: Template = ("{target} = somme des {count} lignes de « {section} »",
+                              "{target} = sum of the {count} rows of “{section}”")
 RULE_SUM_SUBTOTALS: Template = ("{target} = somme des {count} sous-totaux",
                                 "{target} = sum of the {count} sub-totals")
 RULE_CROSS_FOOT: Template = ("{target} = {parts}", "{target} = {parts}")
@@ -47,3 +51,13 @@ def fill(template: Template, **values: object) -> tuple[str, str]:
     def pick(lang: int) -> dict[str, object]:
         return {k: (v[lang] if isinstance(v, tuple) else v) for k, v in values.items()}
     return template[0].format(**pick(0)), template[1].format(**pick(1))
+
+
+def with_difference(fr: str, en: str, difference: float, unit: str, slack: float = 1e-9) -> tuple[str, str]:
+    """The two sentences closed, with the difference when it is more than the allowance."""
+    if abs(difference) > slack:
+        sign = "+" if difference > 0 else "−"
+        more = fill(DIFFERENCE, sign=sign, difference=(format_quantity(abs(difference), unit, "fr"),
+                                                       format_quantity(abs(difference), unit, "en")))
+        fr, en = fr + more[0], en + more[1]
+    return fr + ".", en + "."

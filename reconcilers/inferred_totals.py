@@ -16,18 +16,19 @@ import math
 from dataclasses import dataclass
 
 from extractors.quantity import format_quantity
-from reconcilers.cells import cell_location, unit_of
+from reconcilers.cells import cell_location
 from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
-    DIFFERENCE,
     RULE_CROSS_FOOT,
     RULE_SUM_ABOVE,
+    RULE_SUM_SECTION,
     RULE_SUM_BELOW,
     RULE_SUM_SUBTOTALS,
     TOTAL,
     TOTAL_AVERAGE,
     TOTAL_UNTIED,
     fill,
+    with_difference,
 )
 from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
@@ -77,6 +78,7 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
     block: list[_Row] = []
     subtotals: list[_Row] = []
     since_total: list[_Row] = []
+    sections: list[tuple[str, list[_Row]]] = []
     stream = [_Row(t, int(i)) for t in it.chain() for i in t.table.values.index]
     for position, row in enumerate(stream):
         own = row.it is it
@@ -84,8 +86,11 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
         if row.role in ("total", "subtotal"):
             if columns:
                 fits = _labelled_fits(row, columns, block, subtotals, since_total, stream[position + 1:])
+                fits += [_fit(f"section {name}", row, rows, columns) for name, rows in sections
+                         if row.role == "total" and len(rows) >= MIN_PARTS]
+                fits = [fit for fit in fits if fit.tried]
                 best = max(fits, key=lambda fit: len(fit.matched), default=None)
-                if best is not None and best.matched:
+                if best is not None and best.matched and 2 * len(best.matched) >= len(best.tried):
                     rules += _rules(row, best) if own else []
                 elif own and fits:
                     notes += _untied(row, fits)
@@ -93,21 +98,25 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
                 subtotals.append(row)
                 block = []
             else:
-                block, subtotals, since_total = [], [], []
+                block, subtotals, since_total, sections = [], [], [], []
             continue
+        if row.role == "section":
+            sections.append((row.it.label(row.index), []))
         if row.role != "item" or not columns:
             continue
         fit = _unlabelled_fit(row, columns, block, subtotals, since_total)
         if fit is None:
             block.append(row)
             since_total.append(row)
+            if sections:
+                sections[-1][1].append(row)
             continue
         rules += _rules(row, fit) if own else []
         if fit.kind == "above":
             subtotals.append(row)
             block = []
         else:
-            block, subtotals, since_total = [], [], []
+            block, subtotals, since_total, sections = [], [], [], []
     return rules, notes
 
 
@@ -172,17 +181,35 @@ def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
         total, allowance, nonzero = _sum(rows, column)
         if nonzero < MIN_PARTS:
             continue
-        tried.append(column)
         stated = row.value(column)
-        if abs(stated - total) <= allowance + row.it.tolerance(row.index, column) + _SLACK * abs(stated):
+        own = _allowance(row, column)
+        if abs(stated - total) <= allowance + own:
             matched.append(column)
+            tried.append(column)
         elif _is_mean(row, rows, column):
-            means.append(column)
+            count = sum(1 for r in rows if not math.isnan(r.value(column)))
+            if abs(stated - total / count) <= allowance / count + own:
+                means.append(column)
+        else:
+            tried.append(column)
     return _Fit(kind, tuple(rows), tuple(matched), tuple(tried), tuple(means))
 
 
+def _allowance(row: _Row, column: str) -> float:
+    """The stated total's rounding allowance: half a unit of its last digit, and of its last
+    non-zero digit when it is a whole number ending in zeros (`111,800` may be rounded to hundreds)."""
+    stated = row.value(column)
+    printed = row.it.tolerance(row.index, column)
+    if printed <= 0.5 and stated and float(stated).is_integer():
+        digits = str(int(abs(stated)))
+        printed = max(printed, 0.5 * 10 ** (len(digits) - len(digits.rstrip("0"))))
+    return printed + _SLACK * abs(stated)
+
+
 def _is_mean(row: _Row, rows: list[_Row] | tuple[_Row, ...], column: str) -> bool:
-    """A figure within the range of its non-negative rows cannot be their sum: a mean or a rate."""
+    """A figure within the range of its non-negative rows cannot be their sum: a mean or a rate.
+
+    It is kept aside (never summed): checked as their mean when it is one, else left alone."""
     values = [r.value(column) for r in rows if not math.isnan(r.value(column))]
     stated = row.value(column)
     return bool(values) and min(values) >= 0 and min(values) <= stated <= max(values)
@@ -192,12 +219,15 @@ def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
     it = row.it
     name = row_name(it.table, row.index)
     count = len(fit.rows)
-    template = {"above": RULE_SUM_ABOVE, "below": RULE_SUM_BELOW, "subtotals": RULE_SUM_SUBTOTALS,
-                "all": RULE_SUM_ABOVE}[fit.kind]
-    fr, en = fill(template, target=name, count=count)
+    if fit.kind.startswith("section "):
+        fr, en = fill(RULE_SUM_SECTION, target=name, count=count, section=fit.kind.removeprefix("section "))
+    else:
+        template = {"above": RULE_SUM_ABOVE, "below": RULE_SUM_BELOW, "subtotals": RULE_SUM_SUBTOTALS,
+                    "all": RULE_SUM_ABOVE}[fit.kind]
+        fr, en = fill(template, target=name, count=count)
     operands = tuple(row_name(r.it.table, r.index) for r in fit.rows)
     rows = tuple((r.it.key, r.index) for r in fit.rows)
-    summed = tuple(c for c in fit.tried if c not in fit.means)
+    summed = fit.tried
     rules = [TableRule(
         table=it.key, check="sum_total", target=name, operands=operands, formula="sum", text_fr=fr,
         text_en=en, source="inferred", support=Support(len(fit.matched), len(summed), "columns"),
@@ -215,8 +245,8 @@ def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
     it = row.it
     name = row_name(it.table, row.index)
     findings = []
-    for column in sorted({c for fit in fits for c in fit.tried if c not in fit.means}):
-        unit = unit_of(it.table, column)
+    for column in sorted({c for fit in fits for c in fit.tried}):
+        unit = it.unit(column)
         tried = [(f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'fr')}",
                   f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'en')}")
                  for fit in fits if column in fit.tried]
@@ -254,31 +284,21 @@ def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule
     if rule.formula == "mean":
         allowance /= max(len(present), 1)
     stated = target.value(column)
-    passed = abs(stated - expected) <= allowance + it.tolerance(target.index, column) + _SLACK * abs(stated)
-    unit = unit_of(it.table, column)
+    passed = abs(stated - expected) <= allowance + _allowance(target, column)
+    unit = it.unit(column)
     values = {lang: (format_quantity(expected, unit, lang), format_quantity(stated, unit, lang)) for lang in ("fr", "en")}
     template = TOTAL if rule.formula == "sum" else TOTAL_AVERAGE
     assert rule.support is not None
     fr, en = fill(template, label=rule.target, column=it.header(column), rule=(rule.text_fr, rule.text_en),
                   support=(rule.support.text("fr"), rule.support.text("en")), count=len(present),
                   expected=(values["fr"][0], values["en"][0]), observed=(values["fr"][1], values["en"][1]))
-    fr, en = _with_difference(fr, en, stated - expected, unit)
+    fr, en = with_difference(fr, en, stated - expected, unit)
     return Finding(
         document=it.table.provenance.document, check="sum_total", status="pass" if passed else "fail",
         severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
         unit=unit, tables=(it.table.provenance.title,), location=cell_location(it.table, target.index, column),
         evidence=tuple(cell_location(p.it.table, p.index, column) for p in present),
         message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{rule.formula}", rule=rule)
-
-
-def _with_difference(fr: str, en: str, difference: float, unit: str) -> tuple[str, str]:
-    """The sentence closed, with the difference when there is one."""
-    if abs(difference) > _SLACK:
-        sign = "+" if difference > 0 else "−"
-        more = fill(DIFFERENCE, sign=sign, difference=(format_quantity(abs(difference), unit, "fr"),
-                                                       format_quantity(abs(difference), unit, "en")))
-        fr, en = fr + more[0], en + more[1]
-    return fr + ".", en + "."
 
 
 def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:
@@ -330,7 +350,7 @@ def check_cross_footing(it: InterpretedTable, rules: list[TableRule]) -> list[Fi
     for rule in rules:
         if rule.check != "cross_footing" or rule.support is None:
             continue
-        unit = unit_of(it.table, rule.target)
+        unit = it.unit(rule.target)
         for index, stated, computed, allowance in _cross_rows(it, rule.target, list(rule.operands)):
             name = row_name(it.table, index)
             values = {lang: (format_quantity(computed, unit, lang), format_quantity(stated, unit, lang))
@@ -338,7 +358,7 @@ def check_cross_footing(it: InterpretedTable, rules: list[TableRule]) -> list[Fi
             fr, en = fill(TOTAL, label=name, column=it.header(rule.target), rule=(rule.text_fr, rule.text_en),
                           support=(rule.support.text("fr"), rule.support.text("en")),
                           expected=(values["fr"][0], values["en"][0]), observed=(values["fr"][1], values["en"][1]))
-            fr, en = _with_difference(fr, en, stated - computed, unit)
+            fr, en = with_difference(fr, en, stated - computed, unit)
             findings.append(Finding(
                 document=it.table.provenance.document, check="cross_footing",
                 status="pass" if abs(stated - computed) <= allowance + _SLACK else "fail", severity="warning",
