@@ -24,8 +24,11 @@ MAX_PRINTED_HEADER_ROWS = 5     # a header found under context lines may wrap ov
 _CAPTION_LINE = re.compile(r"^\s*(?:Tableau|Table|Tab\.|Exhibit|Figure)\s*(?:n°\s*)?[A-Z]?[-\d.]*\d", re.IGNORECASE)
 _KEY_VALUE = re.compile(r"\w\s*:(?:\s|$)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SUBTOTAL = re.compile(r"^\s*sous[\s\-]*totaux?\b", re.IGNORECASE)
-_TOTAL = re.compile(r"^\s*(?:total|totaux)\b", re.IGNORECASE)
+# Sub-totals and totals as the corpora print them: "Sous-total", "Sous Total Axe 3", "sous total",
+# "Subtotal"; "Total", "TOTAL GENERAL", "Total général", "Grand total", "TOTAL REVENUE", "Totaux",
+# "Ensemble" (a French statistical table's total row), "All items" is left alone (a label).
+_SUBTOTAL = re.compile(r"^\s*(?:sous[\s\-]*tota(?:l|ux)|sub[\s\-]*totals?)\b", re.IGNORECASE)
+_TOTAL = re.compile(r"^\s*(?:(?:grand[\s\-]+)?tota(?:l|ux)\b|ensemble\s*$)", re.IGNORECASE)
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")
 

@@ -21,7 +21,8 @@ RULE_SUM_SECTION: Template = ("{target} = somme des {count} lignes de « {sectio
 RULE_SUM_SUBTOTALS: Template = ("{target} = somme des {count} sous-totaux",
                                 "{target} = sum of the {count} sub-totals")
 RULE_CROSS_FOOT: Template = ("{target} = {parts}", "{target} = {parts}")
-RULE_SHARE: Template = ("{target} = {amount} / total {amount} × 100", "{target} = {amount} / total {amount} × 100")
+RULE_SHARE: Template = ("{target} = {amount} / {amount} de « {total} » × 100",
+                        "{target} = {amount} / {amount} of “{total}” × 100")
 RULE_THRESHOLD: Template = (
     "{category} : écart au-delà du seuil si {percent} > {pct_threshold} et {amount} > {floor}",
     "{category}: variance beyond the threshold when {percent} > {pct_threshold} and {amount} > {floor}")

@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass
 
 from extractors.quantity import format_quantity
-from reconcilers.cells import cell_location
 from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
     RULE_CROSS_FOOT,
@@ -34,7 +33,7 @@ from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
 
 _SLACK = 1e-9
-MIN_PARTS = 2                  # a block of one row is a copy, not a sum
+MIN_PARTS = 2                  # a block of one row is a copy, not a sum (nor, unlabelled, of zeros and one row)
 CROSS_FOOT_MIN_ROWS = 3        # a total column is inferred from at least this many rows …
 CROSS_FOOT_SHARE = 0.8         # … holding on at least this share of them
 
@@ -179,7 +178,8 @@ def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
         if column not in row.it.numbers.columns:
             continue
         total, allowance, nonzero = _sum(rows, column)
-        if nonzero < MIN_PARTS:
+        present = sum(1 for r in rows if not math.isnan(r.value(column)))
+        if (present if row.role in ("total", "subtotal") else nonzero) < MIN_PARTS:
             continue
         stated = row.value(column)
         own = _allowance(row, column)
@@ -257,7 +257,7 @@ def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
         findings.append(Finding(
             document=it.table.provenance.document, check="sum_total", status="fail", severity="info",
             subject=name, field=it.header(column), observed=row.value(column), unit=unit,
-            tables=(it.table.provenance.title,), location=cell_location(it.table, row.index, column),
+            tables=(it.table.provenance.title,), location=it.location(row.index, column),
             message_fr=fr, message_en=en, key=f"{it.key}-{row.index}-untied"))
     return findings
 
@@ -296,8 +296,8 @@ def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule
     return Finding(
         document=it.table.provenance.document, check="sum_total", status="pass" if passed else "fail",
         severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
-        unit=unit, tables=(it.table.provenance.title,), location=cell_location(it.table, target.index, column),
-        evidence=tuple(cell_location(p.it.table, p.index, column) for p in present),
+        unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
+        evidence=tuple(p.it.location(p.index, column) for p in present),
         message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{rule.formula}", rule=rule)
 
 
@@ -363,7 +363,7 @@ def check_cross_footing(it: InterpretedTable, rules: list[TableRule]) -> list[Fi
                 document=it.table.provenance.document, check="cross_footing",
                 status="pass" if abs(stated - computed) <= allowance + _SLACK else "fail", severity="warning",
                 subject=name, field=it.header(rule.target), expected=computed, observed=stated, unit=unit,
-                tables=(it.table.provenance.title,), location=cell_location(it.table, index, rule.target),
-                evidence=tuple(cell_location(it.table, index, c) for c in rule.operands),
+                tables=(it.table.provenance.title,), location=it.location(index, rule.target),
+                evidence=tuple(it.location(index, c) for c in rule.operands),
                 message_fr=fr, message_en=en, key=f"{it.key}-{index}-{rule.target}", rule=rule))
     return findings

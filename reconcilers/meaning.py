@@ -17,6 +17,8 @@ import pandas as pd
 from extractors.grid import guess_kind, is_number
 from extractors.quantity import BASE_UNIT, Quantity, parse_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
+from reconcilers.cells import cell_location
+from reconcilers.finding import Location
 from reconcilers.rules import TableRule
 
 ROW_ROLES = ("item", "subtotal", "total", "section", "note")
@@ -65,10 +67,19 @@ class InterpretedTable:
         return self.table.key
 
     def role_of(self, column: str) -> str:
+        if column.endswith(SHARE_SUFFIX):
+            return "percent"
         return dict(self.column_roles).get(column, "text")
 
     def columns_with(self, *roles: str) -> list[str]:
-        return [key for key, role in self.column_roles if role in roles]
+        keys = [key for key, role in self.column_roles if role in roles]
+        if "percent" in roles:
+            keys += [key for key in self.figures.values.columns if key.endswith(SHARE_SUFFIX)]
+        return keys
+
+    def location(self, index: int, column: str) -> Location:
+        """The cell a figure was read from (a share read out of a label column points to that column)."""
+        return cell_location(self.table, index, column.removesuffix(SHARE_SUFFIX))
 
     @property
     def numbers(self) -> pd.DataFrame:
@@ -82,6 +93,8 @@ class InterpretedTable:
         return 0.0 if value is None or pd.isna(value) else float(value)
 
     def unit(self, column: str) -> str:
+        if column.endswith(SHARE_SUFFIX):
+            return "%"
         return dict(self.figures.units).get(column) or BASE_UNIT.get(self.table.column(column).type, "")
 
     def additive(self, column: str) -> bool:
@@ -90,6 +103,8 @@ class InterpretedTable:
 
     def header(self, column: str) -> str:
         """The column's header, or its position when it has none ("col. 7")."""
+        if column.endswith(SHARE_SUFFIX):
+            return self.header(column.removesuffix(SHARE_SUFFIX)) + " (%)"
         label = self.table.column(column).label
         if label == column and re.fullmatch(r"c\d+", column):
             return f"col. {int(column[1:]) + 1}"
@@ -148,6 +163,8 @@ _ENGLISH_FIGURE = re.compile(
     r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?\s*(?P<percent>%)?\s*(?(open)\))$")
 _PLACEHOLDER = re.compile(r"^[^\d]{1,6}$")
 _MIN_FIGURES = 2
+SHARE_SUFFIX = "%"        # the key of the shares read out of a column of words: "c0%"
+MIN_SHARE_RUN = 3
 
 
 def _english_figure(text: str) -> tuple[float, float, str] | None:
@@ -178,8 +195,31 @@ def _figures(table: ExtractedTable, english: bool) -> Figures:
         elif column.is_quantity:
             values[key] = pd.to_numeric(table.values[key], errors="coerce").astype(float)
             allowances[key] = pd.to_numeric(table.tolerances[key], errors="coerce").astype(float)
+        elif not column.is_quantity:
+            shares = _share_run(table.cells[key])
+            if shares is not None:
+                values[key + SHARE_SUFFIX], allowances[key + SHARE_SUFFIX] = shares
     return Figures(pd.DataFrame(values, index=table.values.index),
                    pd.DataFrame(allowances, index=table.values.index), tuple(units))
+
+
+def _share_run(cells: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """Percentages printed in a column of words (`56%` beside an amount under the labels of a
+    budget): the longest run of at least MIN_SHARE_RUN consecutive cells that are whole percentages."""
+    best: list[tuple[int, Quantity]] = []
+    run: list[tuple[int, Quantity]] = []
+    for index, text in cells.items():
+        quantity = cell_quantity(text, "percent")
+        if quantity is not None and str(text).strip().endswith("%"):
+            run.append((int(index), quantity))
+            best = max(best, run, key=len)
+        else:
+            run = []
+    if len(best) < MIN_SHARE_RUN:
+        return None
+    value = pd.Series({i: q.value for i, q in best}, index=cells.index, dtype=float)
+    allowance = pd.Series({i: q.tolerance for i, q in best}, index=cells.index, dtype=float)
+    return value, allowance
 
 
 def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str] | None:

@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from extractors.quantity import format_quantity
-from reconcilers.cells import cell_location
 from reconcilers.finding import Finding
-from reconcilers.inferred_messages import RELATION, fill, with_difference
+from reconcilers.inferred_messages import RELATION, RULE_SHARE, RULE_SUM, fill, with_difference
 from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
 
@@ -66,6 +65,8 @@ FORMS = (
     Form("ratio", lambda a, b: a / b, _ratio_allowance, "{a} / {b}", family="ratio"),
     Form("percent", lambda a, b: 100 * a / b, lambda a, b, ta, tb: 100 * _ratio_allowance(a, b, ta, tb),
          "{a} / {b} × 100", family="percent"),
+    Form("absolute_percent", lambda a, b: 100 * np.abs(a / b),
+         lambda a, b, ta, tb: 100 * _ratio_allowance(a, b, ta, tb), "|{a} / {b}| × 100", family="percent"),
 )
 _FORMS = {form.name: form for form in FORMS}
 # Header words that name the kind of figure a column holds.
@@ -196,6 +197,36 @@ def _clear_best(trials: list[_Trial]) -> _Trial | None:
     return best
 
 
+def adopt_sibling_relations(it: InterpretedTable, own: list[TableRule], siblings: list[InterpretedTable]) -> list[TableRule]:
+    """Relations kept on tables with the same headers (one table per revenue stream), for the
+    columns this table ties none on: a stream where almost every row is $0 tells too little by
+    itself. Adopted, in the variant of their family that fits best (a percentage of a negative
+    amount is taken on its absolute value), when they hold on at least `MIN_SHARE` of its rows."""
+    headers = [c.label for c in it.table.columns]
+    tied = {rule.target for rule in own}
+    adopted: dict[str, TableRule] = {}
+    rows = _rows(it)
+    grid = _Grid.of(it, rows)
+    for sibling in siblings:
+        if sibling is it or [c.label for c in sibling.table.columns] != headers:
+            continue
+        for rule in sibling.rules:
+            if rule.check != "row_arithmetic" or rule.target in tied or rule.target in adopted:
+                continue
+            family = _FORMS[rule.formula.split(":")[0]].family
+            trials = [_trial(grid, form, rule.target, *rule.operands) for form in FORMS if form.family == family]
+            trial = max(trials, key=lambda t: t.holds)
+            if trial.rows and trial.holds >= MIN_SHARE * trial.rows:
+                rule = replace(rule, formula=f"{trial.form.name}: {trial.form.text.format(a=trial.a, b=trial.b)}",
+                               text_fr=_rule(it, trial).text_fr, text_en=_rule(it, trial).text_en)
+                adopted[rule.target] = TableRule(
+                    table=it.key, check=rule.check, target=rule.target, operands=rule.operands,
+                    formula=rule.formula, text_fr=f"{rule.text_fr} (règle de « {sibling.table.provenance.title} »)",
+                    text_en=f"{rule.text_en} (rule of “{sibling.table.provenance.title}”)", source="inferred",
+                    support=Support(trial.holds, trial.rows))
+    return list(adopted.values())
+
+
 def _rule(it: InterpretedTable, trial: _Trial) -> TableRule:
     names = {"a": it.header(trial.a), "b": it.header(trial.b)}
     formula = trial.form.text.format(a=trial.a, b=trial.b)
@@ -232,10 +263,109 @@ def _finding(it: InterpretedTable, rule: TableRule, index: int, stated: float, e
     difference = stated - expected
     fr, en = with_difference(fr, en, difference, unit, slack)
     return Finding(
-        document=it.table.provenance.document, check="row_arithmetic",
+        document=it.table.provenance.document, check=rule.check,
         status="pass" if abs(difference) <= slack else "fail", severity="warning",
         subject=name, field=it.header(rule.target), expected=expected if math.isfinite(expected) else None,
         observed=stated, unit=unit, tables=(it.table.provenance.title,),
-        location=cell_location(it.table, index, rule.target),
-        evidence=tuple(cell_location(it.table, index, c) for c in rule.operands),
+        location=it.location(index, rule.target),
+        evidence=tuple(it.location(index, c) for c in rule.operands),
         message_fr=fr, message_en=en, key=f"{it.key}-{index}-{rule.target}", rule=rule)
+
+
+MIN_SHARE_ROWS = 3
+
+
+@dataclass(frozen=True)
+class _Shares:
+    percent: str
+    amount: str
+    total: int                          # the row the shares are of
+    rows: tuple[int, ...]
+    holds: int
+    adds_up: bool                       # the shares add up to the total's, and the amounts to its amount
+
+
+def infer_shares(it: InterpretedTable) -> list[TableRule]:
+    """A percentage column that is each row's share of a total row's amount ("56 %" beside
+    283,22 under a 513,71 at 100 %): kept when it holds on a clear majority of the rows, or when
+    the shares add up to the total's and the amounts to its amount (then its misses are errors).
+    A row at 100 % that is not labelled as a total (a variance of 100 % on a company that paid
+    nothing) is taken as the total only when the shares and amounts add up to it."""
+    rules: list[TableRule] = []
+    amounts = it.columns_with("quantity")
+    positions = {key: i for i, key in enumerate(c.key for c in it.table.columns)}
+    for percent in it.columns_with("percent"):
+        place = positions.get(percent.removesuffix("%"), -1)
+        near = [a for a in amounts if abs(positions[a] - place) <= WINDOW]
+        found = [s for s in (_shares(it, percent, amount) for amount in near) if s is not None]
+        if not found:
+            continue
+        best = max(found, key=lambda s: (s.adds_up, s.holds, -abs(positions[s.amount] - place)))
+        name = row_name(it.table, best.total)
+        amount_header, percent_header = it.header(best.amount), it.header(percent)
+        fr, en = fill(RULE_SHARE, target=percent_header, amount=amount_header, total=name)
+        support = Support(best.holds, len(best.rows))
+        rules.append(TableRule(table=it.key, check="percentage", target=percent, operands=(best.amount,),
+                               formula=f"share: 100 * {best.amount} / {best.amount}[{name}]", text_fr=fr,
+                               text_en=en, source="inferred", support=support, target_row=best.total,
+                               operand_rows=tuple((it.key, i) for i in best.rows)))
+        if best.adds_up:
+            fr, en = fill(RULE_SUM, target=name, parts=(f"{len(best.rows)} parts", f"{len(best.rows)} shares"))
+            rules.append(TableRule(table=it.key, check="sum_total", target=name,
+                                   operands=tuple(row_name(it.table, i) for i in best.rows), formula="sum",
+                                   text_fr=fr, text_en=en, source="inferred",
+                                   support=Support(2, 2, "columns"), columns=(best.amount, percent),
+                                   target_row=best.total, operand_rows=tuple((it.key, i) for i in best.rows)))
+    return rules
+
+
+def _shares(it: InterpretedTable, percent: str, amount: str) -> _Shares | None:
+    numbers = it.numbers
+    both = numbers.index[numbers[percent].notna() & numbers[amount].notna()]
+    roles = dict(zip(numbers.index, it.row_roles, strict=True))
+    labelled = [i for i in both if roles[i] == "total"]
+    totals = labelled or [i for i in both if abs(numbers.at[i, percent] - 100) <= it.tolerance(i, percent)]
+    if len(totals) != 1:
+        return None
+    total = int(totals[0])
+    rows = tuple(int(i) for i in both if i != total and roles[i] == "item")
+    if len(rows) < 2 or not numbers.at[total, amount]:
+        return None
+    whole = float(numbers.at[total, amount])
+    holds = sum(1 for i in rows if _share_holds(it, i, percent, amount, total))
+    percents = math.fsum(numbers.at[i, percent] for i in rows)
+    parts = math.fsum(numbers.at[i, amount] for i in rows)
+    adds_up = (abs(percents - numbers.at[total, percent])
+               <= math.fsum(it.tolerance(i, percent) for i in (*rows, total)) + _SLACK
+               and abs(parts - whole) <= math.fsum(it.tolerance(i, amount) for i in (*rows, total)) + _SLACK)
+    majority = bool(labelled) and len(rows) >= MIN_SHARE_ROWS and holds >= MIN_SHARE * len(rows)
+    return _Shares(percent, amount, total, rows, holds, adds_up) if adds_up or majority else None
+
+
+def _share_expected(it: InterpretedTable, index: int, percent: str, amount: str, total: int) -> tuple[float, float]:
+    """The share a row's amount is of the total's, and its rounding allowance."""
+    value, whole = float(it.numbers.at[index, amount]), float(it.numbers.at[total, amount])
+    allowance = it.tolerance(index, percent) + 100 * (it.tolerance(index, amount) / abs(whole)
+                                                      + abs(value) * it.tolerance(total, amount) / whole ** 2)
+    return 100 * value / whole, allowance + _SLACK
+
+
+def _share_holds(it: InterpretedTable, index: int, percent: str, amount: str, total: int) -> bool:
+    expected, allowance = _share_expected(it, index, percent, amount, total)
+    return abs(float(it.numbers.at[index, percent]) - expected) <= allowance
+
+
+def check_shares(it: InterpretedTable, rules: list[TableRule]) -> list[Finding]:
+    """Each row's stated share against its amount over the total's."""
+    findings = []
+    for rule in rules:
+        if rule.check != "percentage" or rule.target_row is None:
+            continue
+        amount = rule.operands[0]
+        for _, index in rule.operand_rows:
+            expected, allowance = _share_expected(it, index, rule.target, amount, rule.target_row)
+            stated = float(it.numbers.at[index, rule.target])
+            finding = _finding(it, rule, index, stated, expected, allowance, "%")
+            findings.append(replace(finding, check="percentage",
+                                    evidence=(*finding.evidence, it.location(rule.target_row, amount))))
+    return findings
