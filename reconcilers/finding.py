@@ -10,7 +10,7 @@ from typing import Any
 CHECKS = (
     "sum_total", "row_arithmetic", "cross_table", "twin_table", "name_match", "coverage",
     "percentage", "claim", "extraction", "alignment", "source_name", "acronym", "expectation",
-    "document", "unit_equivalence", "numbering",
+    "document", "unit_equivalence", "numbering", "formula",
 )
 SEVERITIES = ("error", "warning", "info")
 
