@@ -412,7 +412,7 @@ def block_table(block: Block, document: str, key: str, title: str, method: str, 
                             sheet=block.sheet, area=block.reference)
     table = table_from_grid(grid, key, provenance)
     located = tuple(_locate(problem, table) for problem in table.problems)
-    return replace(table, merges=block.merges, problems=located + _numbers_as_text(table))
+    return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
 
 
 def _locate(problem: CellProblem, table: ExtractedTable) -> CellProblem:
@@ -435,8 +435,7 @@ def _numbers_as_text(table: ExtractedTable) -> tuple[CellProblem, ...]:
         return ()
     found = []
     for column in table.columns:
-        for index, source in table.sources[column.key].items():
-            text = table.cells.loc[index, column.key]
+        for source, text in zip(table.sources[column.key], table.cells[column.key], strict=True):
             if isinstance(source, CellSource) and source.stored == TEXT and text and _whole_number(text):
                 found.append((source, text))
     if not found:

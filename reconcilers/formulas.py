@@ -56,9 +56,10 @@ class _Cell:
 
 def check_formulas(table: ExtractedTable) -> list[Finding]:
     """Every formula check of one table; nothing for a table whose cells carry no formula."""
-    cells = _cells(table)
-    if not any(cell.source.formula for cell in cells.values()):
+    if table.sources is None or not any(
+            getattr(source, "formula", None) for column in table.columns for source in table.sources[column.key]):
         return []
+    cells = _cells(table)
     return _sum_ranges(table, cells) + _typed_totals(table, cells) + _typed_among_formulas(table, cells)
 
 

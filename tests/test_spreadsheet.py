@@ -84,8 +84,12 @@ def test_useiti_run_locates_findings_by_sheet_and_cell(tmp_path: Path) -> None:
     (raw / USEITI.name).write_bytes(USEITI.read_bytes())
     assert main(["run", str(raw), "--out", str(tmp_path / "out")]) == 0
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    noted = [r for r in results["results"] if r["document"] == USEITI.name and r["location"].get("cell") == "AG12"]
+    mine = [r for r in results["results"] if r["document"] == USEITI.name]
+    noted = [r for r in mine if r["location"].get("cell") == "AG12"]
     assert noted and noted[0]["location"]["sheet"] == "Data" and "page" not in noted[0]["location"]
+    # every result on the workbook, whichever check made it, names its sheet, and its cell or block
+    assert mine and all(r["location"].get("sheet") for r in mine)
+    assert all(r["location"].get("cell") for r in mine if r["location"]["sheet"] != "Pivot Table")
     csv_text = (tmp_path / "out" / "discrepancies.csv").read_text(encoding="utf-8")
     assert ",Data,AG12," in csv_text
     assert "Data!AG12" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
