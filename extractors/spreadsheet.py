@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
@@ -58,6 +57,7 @@ class Sheet:
     merged: tuple[Area, ...] = ()
     hidden: bool = False
     pivot: bool = False                      # holds a pivot table (its cells may not be stored)
+    how: str = ""                            # how it was read, when worth saying (a CSV's delimiter)
 
 
 @dataclass(frozen=True)
@@ -113,17 +113,17 @@ def _value_text(value: object, number_format: str = "General") -> tuple[str, str
         return value.isoformat(), DATE
     if isinstance(value, dt.timedelta):
         return str(value), DATE
-    text = str(value)
-    return text, (ERROR if re.fullmatch(r"#[A-Z/0!?]+[!?]?|#N/A", text) else TEXT)
+    return str(value), TEXT
 
 
 def _cannot_open(path: Path, reason: Exception | str) -> DocumentError:
     return DocumentError(f"{path.name}: classeur illisible / unreadable workbook ({reason})")
 
 
-def _xlsx_sheets(path: Path) -> list[Sheet]:
+def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """Every sheet with both the cached value and the formula of each cell (openpyxl, loaded twice:
-    the cached values are only in the data_only load, the formulas only in the other)."""
+    the cached values are only in the data_only load, the formulas only in the other); and a note
+    per sheet whose formulas have no stored result (a workbook saved by a program, never computed)."""
     with path.open("rb") as handle:
         if handle.read(4) == _OLE_MAGIC:
             raise DocumentError(f"{path.name}: classeur protégé par mot de passe, ou ancien format .xls "
@@ -133,22 +133,36 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
         values = load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
         raise _cannot_open(path, error) from error
-    sheets = []
+    sheets, problems = [], []
     for typed, cached in zip(formulas.worksheets, values.worksheets, strict=True):
         cells: dict[Position, GridCell] = {}
+        uncomputed = []
         for row in cached.iter_rows():
             for cell in row:
-                source_cell = typed.cell(cell.row, cell.column)
-                formula = _formula(source_cell.value)
+                formula = _formula(typed.cell(cell.row, cell.column).value)
                 if cell.value is None and formula is None:
                     continue
                 text, stored = _value_text(cell.value, cell.number_format or "General")
+                if cell.data_type == "e":
+                    stored = ERROR
+                if formula and stored == EMPTY:
+                    uncomputed.append(cell.coordinate)
                 source = CellSource(sheet=cached.title, cell=cell.coordinate, formula=formula, stored=stored)
                 cells[(cell.row, cell.column)] = GridCell(text, source)
         merged = tuple((r.min_row, r.min_col, r.max_row, r.max_col) for r in cached.merged_cells.ranges)
-        sheets.append(Sheet(cached.title, cells, merged, hidden=cached.sheet_state != "visible",
-                            pivot=bool(getattr(typed, "_pivots", None))))
-    return sheets
+        hidden = cached.sheet_state != "visible"
+        sheets.append(Sheet(cached.title, cells, merged, hidden=hidden, pivot=bool(getattr(typed, "_pivots", None)),
+                            how="feuille masquée / hidden sheet" if hidden else ""))
+        if uncomputed:
+            problems.append(CellProblem(
+                document=path.name, table="", title=cached.title, row=None, column=None,
+                text=", ".join(uncomputed[:_NUMBER_AS_TEXT_SHOWN]) + (" …" if len(uncomputed) > _NUMBER_AS_TEXT_SHOWN else ""),
+                reason_fr=f"{len(uncomputed)} formule(s) sans résultat enregistré (classeur jamais recalculé) : "
+                          f"seul leur texte est lu",
+                reason_en=f"{len(uncomputed)} formula(s) with no stored result (workbook never recalculated): "
+                          f"only their text is read",
+                severity="info", sheet=cached.title, cell=uncomputed[0]))
+    return sheets, tuple(problems)
 
 
 def _formula(value: object) -> str | None:
@@ -220,8 +234,8 @@ def sniff_delimiter(text: str) -> str:
     return max(scores)[2] if scores else ","
 
 
-def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
-    """The file as one sheet named after it; its problems (encoding); the delimiter found."""
+def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """The file as one sheet named after it (its delimiter said), and its problems (encoding)."""
     text, problems = decode_csv(path)
     delimiter = sniff_delimiter(text)
     name = path.stem
@@ -230,7 +244,8 @@ def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
         for c, value in enumerate(row, 1):
             if value.strip():
                 cells[(r, c)] = GridCell(value, CellSource(sheet=name, cell=address(r, c)))
-    return [Sheet(name, cells)], problems, delimiter
+    shown = {"\t": "tabulation / tab"}.get(delimiter, delimiter)
+    return [Sheet(name, cells, how=f"séparateur « {shown} » / delimiter")], problems
 
 
 # --- cutting a sheet into blocks ----------------------------------------------------------------
@@ -377,13 +392,14 @@ def read_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
     Raises DocumentError (one line naming the file) when the file cannot be read at all."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        sheets, problems, delimiter = _csv_sheets(path)
+        sheets, problems = _csv_sheets(path)
         return sheets, problems, "csv"
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: fichier vide / empty file")
     if suffix == ".ods":
         return _ods_sheets(path), (), "ods"
-    return _xlsx_sheets(path), (), "xlsx"
+    sheets, problems = _xlsx_sheets(path)
+    return sheets, problems, "xlsx"
 
 
 def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> ExtractedDocument:
@@ -398,15 +414,15 @@ def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> Extract
             found.append(_empty_sheet(path.name, sheet))
         for block in blocks:
             title = sheet.name if len(blocks) == 1 else f"{sheet.name} ({block.reference})"
-            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.hidden))
+            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.how))
     text = "\n".join(line for table in tables for line in table.context)
     return ExtractedDocument(name=path.name, kind=spec.kind if spec else "generic", text=text,
                              tables=tuple(tables), problems=tuple(found))
 
 
-def block_table(block: Block, document: str, key: str, title: str, method: str, hidden: bool = False) -> ExtractedTable:
+def block_table(block: Block, document: str, key: str, title: str, method: str, how: str = "") -> ExtractedTable:
     """One block through the shared grid-to-table layer, its problems pointed at their cells."""
-    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (" (feuille masquée / hidden sheet)" if hidden else "")
+    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {how}" if how else "")
     grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)

@@ -60,7 +60,8 @@ def check_formulas(table: ExtractedTable) -> list[Finding]:
             getattr(source, "formula", None) for column in table.columns for source in table.sources[column.key]):
         return []
     cells = _cells(table)
-    return _sum_ranges(table, cells) + _typed_totals(table, cells) + _typed_among_formulas(table, cells)
+    return (_errors(table, cells) + _sum_ranges(table, cells) + _typed_totals(table, cells)
+            + _typed_among_formulas(table, cells))
 
 
 def _cells(table: ExtractedTable) -> dict[tuple[int, str], _Cell]:
@@ -112,6 +113,20 @@ def _finding(table: ExtractedTable, cell: _Cell, status: str, severity: str, exp
 
 def _amount(value: float, lang: str) -> str:
     return format_number(value, lang)
+
+
+def _errors(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[Finding]:
+    """A formula whose stored result is an error (`#REF!`, `#DIV/0!`): the figure it should give is missing."""
+    findings = []
+    for cell in cells.values():
+        if cell.source.formula and cell.source.stored == "error":
+            result = table.cells.at[cell.index, cell.key]
+            where = f"{table.cells.at[cell.index, ROW_LABEL]} — {table.column(cell.key).label}"
+            findings.append(_finding(
+                table, cell, "fail", "error", None, result,
+                f"{where} : {cell.source.cell} {cell.source.formula} donne l'erreur {result}.",
+                f"{where}: {cell.source.cell} {cell.source.formula} gives the error {result}.", what="error"))
+    return findings
 
 
 def _sum_ranges(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[Finding]:

@@ -115,14 +115,16 @@ def test_summary_data_csv_rows_and_cells() -> None:
 # --- workbooks built here ---------------------------------------------------------------------
 
 
-def _with_cached_values(path: Path, values: dict[str, float]) -> None:
-    """Write the cached results Excel would have stored beside each formula (openpyxl stores none)."""
+def _with_cached_values(path: Path, values: dict[str, float | str]) -> None:
+    """Write the cached results Excel would have stored beside each formula (openpyxl stores none);
+    a text starting with `#` is stored as an error value."""
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     xml = parts[sheet].decode()
     for cell, value in values.items():
-        xml, count = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+        kind = ' t="e"' if str(value).startswith("#") else ""
+        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
         assert count == 1, cell
     parts[sheet] = xml.encode()
     with zipfile.ZipFile(path, "w") as target:
@@ -199,10 +201,25 @@ def test_sum_counting_a_subtotal_twice(tmp_path: Path) -> None:
         sheet.append(row)
     path = tmp_path / "double.xlsx"
     workbook.save(path)
-    table = extract_spreadsheet(path).tables[0]
-    failed = [f for f in check_formulas(table) if f.status == "fail"]
+    document = extract_spreadsheet(path)
+    failed = [f for f in check_formulas(document.tables[0]) if f.status == "fail"]
     assert [(f.location.cell, f.expected, f.observed) for f in failed] == [("B7", "B5:B6", "B2:B6")]
     assert "B4" in failed[0].message_en
+    # saved by a program, never computed: the formulas' missing results are said
+    assert [(p.sheet, p.cell, p.text) for p in document.problems] == [("Sheet", "B4", "B4, B7")]
+
+
+def test_formula_giving_an_error(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["Poste", "Montant", "Part"], ["Redevances", 10, "=B2/B$4"], ["Taxes", 0, "=B3/B$4"],
+                ["Total", "=SUM(B2:B3)", ""]):
+        sheet.append(row)
+    path = tmp_path / "error.xlsx"
+    workbook.save(path)
+    _with_cached_values(path, {"B4": 10, "C2": 1, "C3": "#DIV/0!"})
+    findings = [f for f in check_formulas(extract_spreadsheet(path).tables[0]) if f.status == "fail"]
+    assert [(f.location.cell, f.observed, f.location.text) for f in findings] == [("C3", "#DIV/0!", "=B3/B$4")]
 
 
 def test_no_formula_no_finding(tmp_path: Path) -> None:
