@@ -70,6 +70,7 @@ class Block:
     rows: tuple[tuple[GridCell, ...], ...]
     context: tuple[str, ...] = ()
     merges: tuple[str, ...] = ()
+    header: int | None = None                # header rows, when known (0 for a sheet of lines)
 
     @property
     def reference(self) -> str:
@@ -344,14 +345,18 @@ def _aligned(left: set[Position], right: set[Position]) -> bool:
     return single and {r for r, _ in left} == {r for r, _ in right}
 
 
-def _is_line(row: list[GridCell]) -> bool:
-    """A row with a single filled cell of words: a title, a note, a legend entry."""
-    filled = [cell for cell in row if cell.text.strip() or cell.source.formula]
-    return len(filled) == 1 and not filled[0].source.formula and not is_number(filled[0].text)
+def _filled(row: list[GridCell]) -> list[GridCell]:
+    """The row's filled cells, a merged cell once however many columns it spans."""
+    return list({id(cell): cell for cell in row if cell.text.strip() or cell.source.formula}.values())
 
 
-def _line_text(row: list[GridCell]) -> str:
-    return " ".join(cell.text.strip() for cell in row if cell.text.strip())
+def _line(row: list[GridCell]) -> GridCell | None:
+    """The row's one cell when the row is a line of words (a title, a note, a legend entry, a
+    title merged across the table), None otherwise."""
+    filled = _filled(row)
+    if len(filled) == 1 and not filled[0].source.formula and not is_number(filled[0].text):
+        return filled[0]
+    return None
 
 
 def _region(cells: dict[Position, GridCell], region: set[Position]) -> tuple[Area, list[list[GridCell]]]:
@@ -371,12 +376,12 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     filled = {p for p, cell in cells.items() if cell.text.strip() or cell.source.formula}
     if not filled:
         return []
-    tables: list[tuple[Area, list[list[GridCell]], list[str], list[str]]] = []
-    notes: list[tuple[Area, list[str]]] = []
+    tables: list[tuple[Area, list[list[GridCell]], list[GridCell], list[GridCell]]] = []
+    notes: list[tuple[Area, list[GridCell]]] = []
     for region in sorted(_cut(filled), key=min):
         area, rows = _region(cells, region)
-        kept = [i for i, row in enumerate(rows) if not _is_line(row) and any(c.text.strip() or c.source.formula for c in row)]
-        lines = [_line_text(row) for row in rows]
+        lines = [_line(row) for row in rows]
+        kept = [i for i, row in enumerate(rows) if lines[i] is None and _filled(row)]
         if not kept:
             notes.append((area, [line for line in lines if line]))
             continue
@@ -387,15 +392,16 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     if not tables:
         top, left = min(area[0] for area, _ in notes), min(area[1] for area, _ in notes)
         bottom = max(area[2] for area, _ in notes)
-        only = [(GridCell(line, CellSource(sheet=sheet.name)),) for _, lines in notes for line in lines]
-        return [Block(sheet.name, (top, left, bottom, left), tuple(only))]
-    above: list[list[str]] = [[] for _ in tables]
-    below: list[list[str]] = [[] for _ in tables]
+        return [Block(sheet.name, (top, left, bottom, left), tuple((line,) for _, lines in notes for line in lines),
+                      header=0)]
+    above: list[list[GridCell]] = [[] for _ in tables]
+    below: list[list[GridCell]] = [[] for _ in tables]
     for area, lines in notes:
         index, is_above = _nearest_table(area, [table[0] for table in tables])
         (above if is_above else below)[index].extend(lines)
     return [
-        Block(sheet.name, area, tuple(tuple(row) for row in rows), tuple(above[i] + leading + trailing + below[i]),
+        Block(sheet.name, area, tuple(tuple(row) for row in rows),
+              tuple(line.text.strip() for line in above[i] + leading + trailing + below[i]),
               tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)))
         for i, (area, rows, leading, trailing) in enumerate(tables)
     ]
@@ -467,7 +473,7 @@ def block_table(block: Block, document: str, key: str, title: str, method: str, 
     grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)
-    table = table_from_grid(grid, key, provenance)
+    table = table_from_grid(grid, key, provenance, header=block.header)
     located = tuple(_locate(problem, table) for problem in table.problems)
     return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
 

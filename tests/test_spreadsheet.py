@@ -139,6 +139,7 @@ def _payments_workbook(path: Path) -> Path:
     sheet = workbook.active
     sheet.title = "Paiements"
     sheet["A1"] = "Paiements des sociétés minières 2023 (FCFA)"
+    sheet.merge_cells("A1:D1")                               # a title merged across the table
     sheet["A2"], sheet["B2"], sheet["D2"] = "Société", "Montants déclarés", "Écart"
     sheet.merge_cells("B2:C2")
     sheet["B3"], sheet["C3"] = "Gouvernement", "Entreprise"
@@ -164,7 +165,7 @@ def test_workbook_blocks_notes_merged_header_and_both_values(tmp_path: Path) -> 
     assert payments.context == ("Paiements des sociétés minières 2023 (FCFA)", "Source : déclarations ITIE 2023")
     assert [c.label for c in payments.columns] == ["Société", "Montants déclarés Gouvernement",
                                                   "Montants déclarés Entreprise", "Écart"]
-    assert payments.merges and "B2:C2" in payments.merges[0]
+    assert len(payments.merges) == 1 and "B2:C2" in payments.merges[0]
     assert list(payments.cells[ROW_LABEL]) == ["SOMILO", "Resolute", "B2Gold", "Randgold", "Wagner", "Total"]
     # the cached value and the formula of the same cell
     total = payments.sources.at[5, "c1"]
@@ -302,3 +303,24 @@ def test_bad_spreadsheet_is_one_line(tmp_path: Path, name: str, data: bytes, sai
     with pytest.raises(DocumentError) as error:
         read(path, None)
     assert str(error.value).startswith(said) and "\n" not in str(error.value)
+
+
+def test_sheet_of_lines_only_is_kept(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Chiffres"
+    workbook.active.append(["Flux", "Montant"])
+    workbook.active.append(["Redevance", 12])
+    notes = workbook.create_sheet("Notes")
+    notes["B2"], notes["B4"] = "Données collectées par l'Administrateur Indépendant", "Période : 2023"
+    hidden = workbook.create_sheet("Masquée")
+    hidden.sheet_state = "hidden"
+    hidden.append(["a", "b"])
+    hidden.append(["x", 1])
+    path = tmp_path / "notes.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    assert [t.provenance.title for t in document.tables] == ["Chiffres", "Notes", "Masquée"]
+    lines = document.tables[1]
+    assert list(lines.cells["c0"]) == ["Données collectées par l'Administrateur Indépendant", "Période : 2023"]
+    assert [source.address() for source in lines.sources["c0"]] == ["Notes!B2", "Notes!B4"]
+    assert "hidden sheet" in document.tables[2].provenance.reason
