@@ -2,8 +2,9 @@
 
 Each table gets one suite, declared as data (`SuiteSpec`: the table as a frame and its
 expectations): every rule the table holds (`Reconciliation.rules`, spec'd or inferred: totals,
-row relations, stated shares) is an expectation (`expectations.custom`), so the suites fail on
-the rows where the report's checks fail; beside them, the expectations on what was read (every
+row relations, column totals, stated shares) is an expectation (`expectations.custom`), so the
+suites fail on the rows where the report's checks fail (a table whose rules were inferred is
+read as inference read it, with the tables it continues); beside them, the expectations on what was read (every
 required figure of an item row readable, an entity named once per table). An expectation that
 cannot fail on any table is not declared.
 
@@ -29,6 +30,9 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation
 from reconcilers.finding import Finding, Location
+from reconcilers.inferred_totals import _allowance as stated_total_allowance
+from reconcilers.inferred_totals import _Row
+from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
@@ -54,8 +58,17 @@ class SuiteSpec:
     name: str
     table: ExtractedTable
     frame: pd.DataFrame             # position i is the table's row `rows[i]`
-    rows: tuple[int, ...]
+    rows: tuple[int, ...]            # -1: a row of a table this one continues
     expectations: tuple[ExpectationSpec, ...]
+    interpreted: InterpretedTable | None = None   # set when the rules were inferred
+
+    def location(self, index: int, column: str) -> Location:
+        if self.interpreted is not None:
+            return self.interpreted.location(index, column)
+        return cell_location(self.table, index, column)
+
+    def header(self, column: str) -> str:
+        return self.interpreted.header(column) if self.interpreted is not None else self.table.column(column).label
 
 
 def table_frame(table: ExtractedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -92,7 +105,7 @@ def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFram
             return []
         return [ExpectationSpec("ExpectRowShareToMatchStatedRate", amount if table.column(rate).in_label else rate, (
             ("column_list", [ROW_LABEL, rate, amount, rate + TOLERANCE]), ("label_column", ROW_LABEL),
-            ("rate_column", rate), ("amount_column", amount), ("target_row", rule.target),
+            ("rate_column", rate), ("amount_column", amount), ("target_rows", [rule.target]),
             ("base_row", rule.operands[0]), ("tolerance_column", rate + TOLERANCE)), fr, en, rule)]
     if rule.formula == "sum":
         return [
@@ -105,6 +118,92 @@ def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFram
             if column in known and frame.loc[labels == rule.target, column].notna().any()
         ]
     return []
+
+
+AS_TOTAL = "__as_total"       # suffix of a figure's allowance when it is read as a stated total
+RELATION_KINDS = ["item", "subtotal", "total"]   # the rows inferred relations are tried on
+
+
+def row_id(table: str, index: int) -> str:
+    """A row of an inferred table or of a table it continues: a total may add up rows of both."""
+    return f"{table}:{index}"
+
+
+def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """The table as inference read it, preceded by the tables it continues (their rows of kind
+    `continued`, judged by no rule of this table but added up by its totals)."""
+    parts = []
+    for link in it.chain():
+        numbers, allowances = link.numbers, link.figures.allowances
+        columns: dict[str, Any] = {ROW_LABEL: [row_id(link.key, int(i)) for i in numbers.index],
+                                   ROW_KIND: list(link.row_roles) if link is it else "continued"}
+        for column in numbers.columns:
+            columns[column] = pd.to_numeric(numbers[column], errors="coerce")
+            columns[column + TOLERANCE] = pd.to_numeric(allowances[column], errors="coerce").fillna(0.0) \
+                if column in allowances.columns else 0.0
+            if link is it:
+                columns[column + AS_TOTAL] = [stated_total_allowance(_Row(it, int(i)), column) for i in numbers.index]
+        parts.append(pd.DataFrame(columns, index=numbers.index))
+    frame = pd.concat(parts)
+    rows = tuple(int(i) for i in frame.index[-len(it.numbers):])
+    return frame.reset_index(drop=True), (-1,) * (len(frame) - len(rows)) + rows
+
+
+def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataFrame) -> list[ExpectationSpec]:
+    """An inferred rule as its expectation, with the allowance inference gives it: the rounding of
+    every figure the rule reads, not only of the stated one."""
+    fr = f"{rule.text_fr} (règle inférée, {rule.support.text('fr')})" if rule.support else rule.text_fr
+    en = f"{rule.text_en} (inferred rule, {rule.support.text('en')})" if rule.support else rule.text_en
+    known = set(frame.columns)
+    if rule.check == "row_arithmetic" and ":" in rule.formula and len(rule.operands) == 2:
+        columns = [rule.target, *rule.operands]
+        if not set(columns) <= known:
+            return []
+        return [ExpectationSpec("ExpectColumnValuesToEqualRelation", rule.target, (
+            ("column_list", [ROW_KIND, *columns, *(c + TOLERANCE for c in columns)]), ("kind_column", ROW_KIND),
+            ("kinds", RELATION_KINDS), ("target", rule.target), ("operands", list(rule.operands)),
+            ("form", rule.formula.split(":")[0]), ("tolerance_columns", [c + TOLERANCE for c in columns]),
+            ("tolerance_column", rule.target + TOLERANCE)), fr, en, rule)]
+    if rule.check == "cross_footing":
+        columns = [rule.target, *rule.operands]
+        if not set(columns) <= known:
+            return []
+        kinds = sorted(set(it.row_roles))
+        return [ExpectationSpec("ExpectColumnValuesToEqualFormula", rule.target, (
+            ("column_list", [ROW_KIND, *columns, *(c + TOLERANCE for c in columns)]), ("kind_column", ROW_KIND),
+            ("kinds", kinds), ("target", rule.target), ("formula", " + ".join(rule.operands)),
+            ("tolerance_column", rule.target + TOLERANCE),
+            ("operand_tolerance_columns", [c + TOLERANCE for c in rule.operands])), fr, en, rule)]
+    if rule.target_row is None:
+        return []
+    target = row_id(it.key, rule.target_row)
+    operands = [row_id(key, index) for key, index in rule.operand_rows]
+    if rule.check == "percentage" and rule.formula.startswith("share"):
+        amount = rule.operands[0]
+        if not {rule.target, amount} <= known:
+            return []
+        return [ExpectationSpec("ExpectRowShareToMatchStatedRate", rule.target, (
+            ("column_list", [ROW_LABEL, rule.target, amount, rule.target + TOLERANCE, amount + TOLERANCE]),
+            ("label_column", ROW_LABEL), ("rate_column", rule.target), ("amount_column", amount),
+            ("target_rows", operands), ("base_row", target), ("tolerance_column", rule.target + TOLERANCE),
+            ("amount_tolerance_column", amount + TOLERANCE)), fr, en, rule)]
+    if rule.check == "sum_total" and rule.formula in ("sum", "mean"):
+        return [
+            ExpectationSpec("ExpectRowToEqualSumOfRows", column, (
+                ("column_list", [ROW_LABEL, column, column + AS_TOTAL, column + TOLERANCE]), ("label_column", ROW_LABEL),
+                ("column", column), ("target_row", target), ("operand_rows", operands),
+                ("tolerance_column", column + AS_TOTAL), ("operand_tolerance_column", column + TOLERANCE),
+                ("mean", rule.formula == "mean")), f"{fr} — {it.header(column)}", f"{en} — {it.header(column)}", rule)
+            for column in rule.columns if column in known
+        ]
+    return []
+
+
+def interpreted_suite(it: InterpretedTable) -> SuiteSpec:
+    frame, rows = interpreted_frame(it)
+    expectations = [e for rule in it.rules for e in inferred_expectations(it, rule, frame)]
+    return SuiteSpec(suite_name(it.table.provenance.document, it.key), it.table, frame, rows,
+                     tuple(expectations + read_expectations(it.table)), it)
 
 
 def read_expectations(table: ExtractedTable) -> list[ExpectationSpec]:
@@ -132,8 +231,11 @@ def table_suite(table: ExtractedTable, rules: Iterable[TableRule]) -> SuiteSpec:
 
 
 def suites_for(reconciliation: Reconciliation) -> list[SuiteSpec]:
-    """One suite per table that has rows and something to expect of them."""
-    suites = [table_suite(t, reconciliation.rules) for t in reconciliation.document.tables if len(t.values)]
+    """One suite per table that has rows and something to expect of them: a table whose rules were
+    inferred is validated as inference read it."""
+    inferred = {it.key: it for it in reconciliation.interpreted if it.rules}
+    suites = [interpreted_suite(inferred[t.key]) if t.key in inferred else table_suite(t, reconciliation.rules)
+              for t in reconciliation.document.tables if len(t.values)]
     return [s for s in suites if s.expectations]
 
 
@@ -198,31 +300,36 @@ def _import_gx() -> tuple[ModuleType, ModuleType, type, type]:
 
 def failing_rows(suite: SuiteSpec, item: Any) -> list[int]:
     """The table's row indices an expectation's result flags."""
-    return [suite.rows[i] for i in (item.result.get("unexpected_index_list") or []) if 0 <= i < len(suite.rows)]
+    return [suite.rows[i] for i in (item.result.get("unexpected_index_list") or [])
+            if 0 <= i < len(suite.rows) and suite.rows[i] >= 0]
 
 
 def _finding(suite: SuiteSpec, item: Any) -> Finding:
     spec = suite.expectations[int(item.expectation_config.meta["index"])]
     table = suite.table
     title = table.provenance.title
-    failing = [cell_location(table, i, spec.column) for i in failing_rows(suite, item)]
+    failing = [suite.location(i, spec.column) for i in failing_rows(suite, item)]
     passed = bool(item.success) and not failing
     labels = [str(loc.row) for loc in failing]
     rows_fr = f" ; lignes en défaut : {', '.join(labels)}" if labels else ""
     rows_en = f"; failing rows: {', '.join(labels)}" if labels else ""
     rule = spec.rule
-    subject = str(table.cells.loc[table.values[ROW_LABEL].astype(str) == rule.target, ROW_LABEL].iloc[0]) \
-        if rule is not None and rule.check != "row_arithmetic" else title
+    header = suite.header(spec.column)
     return Finding(
         document=table.provenance.document, check="expectation", status="pass" if passed else "fail",
         # a rule's failure is reported by its own check too: here it is the GX verdict beside it
         severity="info" if passed or rule is not None else "warning",
-        subject=subject, field=table.column(spec.column).label,
-        expected=spec.kind, observed=labels or None, tables=(title,),
-        location=failing[0] if failing else Location(table=title, column=table.column(spec.column).label,
-                                                     table_key=table.key),
+        subject=_subject(table, rule) if rule is not None and rule.check != "row_arithmetic" else title,
+        field=header, expected=spec.kind, observed=labels or None, tables=(title,),
+        location=failing[0] if failing else Location(table=title, column=header, table_key=table.key),
         evidence=tuple(failing[1:]),
         message_fr=f"{title} : {spec.meaning_fr} ({spec.kind}) — " + ("vérifié" if passed else "non respecté") + rows_fr + ".",
         message_en=f"{title}: {spec.meaning_en} ({spec.kind}) — " + ("holds" if passed else "does not hold") + rows_en + ".",
         key=f"{table.key}-{spec.kind}-{rule.target if rule else ''}",
     )
+
+
+def _subject(table: ExtractedTable, rule: TableRule) -> str:
+    """The row a total or a share is stated on, as printed."""
+    printed = table.cells.loc[table.values[ROW_LABEL].astype(str) == rule.target, ROW_LABEL]
+    return str(printed.iloc[0]) if len(printed) else rule.target

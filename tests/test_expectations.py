@@ -168,3 +168,33 @@ def test_data_docs_open_styled_with_the_network_off(seeds: tuple[RunResult, Path
         assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     finally:
         browser.quit()
+
+
+SHARED = ROOT.parent / "shared" / "corpus"
+INFERRED_CHECKS = ("sum_total", "row_arithmetic", "percentage", "cross_footing")
+
+
+def _inferred_sets(path: Path) -> tuple[set, set, list[Finding]]:
+    """(table, row, column) the inferred rules' checks flag on a document read with no spec, and
+    those its GX suites flag (a total no rule ties, an `info`, is no rule's verdict)."""
+    from expectations.suites import suites_for
+    from extractors.readers import ReadOptions, read
+    from reconcilers.document import reconcile
+    reconciliation = reconcile(read(path, None, ReadOptions()), None, None)
+    gx = run_suites(suites_for(reconciliation), None)
+    checks = {(f.location.table_key, str(f.location.row), f.location.column) for f in reconciliation.findings
+              if f.check in INFERRED_CHECKS and f.status == "fail" and f.severity != "info" and len(f.tables) == 1}
+    return checks, _cells([f for f in gx if f.status == "fail"]), gx
+
+
+def test_inferred_rules_of_the_plan_without_spec_fail_where_their_checks_fail() -> None:
+    checks, gx, results = _inferred_sets(ROOT / "raw" / "itie-mali-plan-actions-2021.txt")
+    assert gx == checks == {("T9", "ligne 144", "col. 2"), ("T9", "56%", "col. 1"), ("T9", "39%", "col. 1")}
+    assert sum(f.expected == "ExpectRowToEqualSumOfRows" and f.status == "pass" for f in results) == 7
+
+
+@pytest.mark.skipif(not (SHARED / "useiti-2015").is_dir(), reason="../shared/corpus absent")
+def test_inferred_rules_of_the_useiti_reconciliation_sheet_fail_where_their_checks_fail() -> None:
+    checks, gx, results = _inferred_sets(SHARED / "useiti-2015" / "reconciliation_2015-12-10.xlsx")
+    assert gx == checks == {("T2", "Total Revenue", "Corporate Income Tax Company")}
+    assert sum(f.expected == "ExpectColumnValuesToEqualRelation" for f in results) == 13
