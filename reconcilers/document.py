@@ -31,8 +31,8 @@ from reconcilers.extraction import (
     problem_findings,
 )
 from reconcilers.finding import Finding
-from reconcilers.inference import infer_and_check
 from reconcilers.formulas import check_formulas
+from reconcilers.inference import infer_and_check
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
 
