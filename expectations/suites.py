@@ -39,6 +39,9 @@ from reconcilers.thresholds import _is_explained as is_explained
 from reconcilers.thresholds import explained_names, read_margin
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
+AS_TOTAL = "__as_total"        # suffix of a figure's allowance when it is read as a stated total
+FLAGGED = "__flagged"          # whether the document flags a row's variance (threshold rules)
+RELATION_KINDS = ["item", "subtotal", "total"]   # the rows inferred relations are tried on
 
 
 @dataclass(frozen=True)
@@ -123,16 +126,9 @@ def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFram
     return []
 
 
-AS_TOTAL = "__as_total"       # suffix of a figure's allowance when it is read as a stated total
-RELATION_KINDS = ["item", "subtotal", "total"]   # the rows inferred relations are tried on
-
-
 def row_id(table: str, index: int) -> str:
     """A row of an inferred table or of a table it continues: a total may add up rows of both."""
     return f"{table}:{index}"
-
-
-FLAGGED = "__flagged"          # whether the document flags a row's variance (threshold rules)
 
 
 def flagged_rows(it: InterpretedTable, rule: TableRule, explained: set[tuple[str, float]]) -> list[bool]:
