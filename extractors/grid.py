@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from extractors.frame import RawRow
-from extractors.quantity import PLACEHOLDERS, QuantityError, parse_quantity
+from extractors.quantity import PLACEHOLDERS, Quantity, QuantityError, parse_quantity
 from extractors.spec import ColumnSpec
 
 Grid = list[list[str]]
@@ -40,14 +41,24 @@ def is_placeholder(text: str) -> bool:
     return " ".join(text.lower().split()) in PLACEHOLDERS
 
 
+@lru_cache(maxsize=16384)
+def _quantity(text: str, kind: str, convention: str | None) -> Quantity | None:
+    """The cell read as `kind`, or None; cached, since a table's cells are tried kind after kind
+    and the same texts ($0, N/A, 0.00%) come back on every page."""
+    try:
+        return parse_quantity(text, kind, None, convention)
+    except QuantityError:
+        return None
+
+
 def _kind_of_all(texts: list[str], *, whole: bool, convention: str | None = None) -> str | None:
     """The first quantity kind every text parses as (with nothing after it, when `whole`), at least
     one of them a figure rather than a placeholder."""
     for kind in _GUESSED_KINDS:
-        try:
-            quantities = [parse_quantity(text, kind, None, convention) for text in texts]
-        except QuantityError:
+        read = [_quantity(text, kind, convention) for text in texts]
+        if any(quantity is None for quantity in read):
             continue
+        quantities = [quantity for quantity in read if quantity is not None]
         if all(math.isnan(quantity.value) for quantity in quantities):
             return None
         if not whole or not any(quantity.label for quantity in quantities):
@@ -61,6 +72,7 @@ def guess_kind(texts: list[str], convention: str | None = None) -> str:
     return (_kind_of_all(filled, whole=True, convention=convention) if filled else None) or "text"
 
 
+@lru_cache(maxsize=16384)
 def is_figure(text: str) -> bool:
     """A figure in either convention, or a placeholder printed instead of one."""
     return bool(text) and (is_placeholder(text) or _kind_of_all([text], whole=True, convention="en") is not None
