@@ -13,16 +13,14 @@ import math
 import re
 from functools import lru_cache
 
-from extractors.frame import RawRow
+from extractors.captions import CAPTION
 from extractors.quantity import PLACEHOLDERS, Quantity, QuantityError, parse_quantity
-from extractors.spec import ColumnSpec
 
 Grid = list[list[str]]
 
 MAX_HEADER_ROWS = 3
 MAX_PRINTED_HEADER_ROWS = 5     # a header found under context lines may wrap over this many lines
-# A caption line ("TABLE C-1: …", "Tableau 5 :") or a "name: value" line (thresholds, legend).
-_CAPTION_LINE = re.compile(r"^\s*(?:Tableau|Table|Tab\.|Exhibit|Figure)\s*(?:n°\s*)?[A-Z]?[-\d.]*\d", re.IGNORECASE)
+# A "name: value" line (thresholds, legend).
 _KEY_VALUE = re.compile(r"\w\s*:(?:\s|$)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SUBTOTAL = re.compile(r"^\s*sous[\s\-]*totaux?\b", re.IGNORECASE)
@@ -100,7 +98,7 @@ def _first_data_row(grid: Grid) -> int | None:
 def is_context_line(row: list[str]) -> bool:
     """A line above a header that is not part of it: a caption, or `name: value` lines (thresholds, legend)."""
     filled = [cell for cell in row if cell]
-    return bool(filled) and (bool(_CAPTION_LINE.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled))
+    return bool(filled) and (bool(CAPTION.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled))
 
 
 def table_parts(grid: Grid) -> tuple[int, int]:
@@ -183,22 +181,3 @@ def row_label(row: list[str], kind: str) -> str:
     if row and row[0]:
         return row[0]
     return next((cell for cell in row if cell), "") if kind != "item" else ""
-
-
-def generic_rows(grid: Grid, header: int) -> tuple[tuple[ColumnSpec, ...], list[RawRow]]:
-    """Every grid column a column (typed when all its cells are one kind of quantity), every
-    row below the header kept, its kind read from its first cell."""
-    width = max((len(row) for row in grid), default=0)
-    square = [row + [""] * (width - len(row)) for row in grid]
-    body = square[header:]
-    labels = header_labels(square, header) if header else [""] * width
-    columns = tuple(
-        ColumnSpec(key=f"c{c}", label=labels[c] or f"c{c}", type=guess_kind([row[c] for row in body]), optional=True)
-        for c in range(width)
-    )
-    rows = []
-    for cells in body:
-        kind = row_kind(cells)
-        rows.append(RawRow(label=row_label(cells, kind), kind=kind,
-                           cells={column.key: text for column, text in zip(columns, cells, strict=True)}))
-    return columns, rows
