@@ -9,13 +9,14 @@ table a headerless table continues (a block cut by a page break). That knowledge
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from extractors.grid import guess_kind, is_number
-from extractors.quantity import BASE_UNIT, Quantity, parse_quantity
+from extractors.quantity import BASE_UNIT, Quantity, QuantityError, parse_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.finding import Location
@@ -150,27 +151,25 @@ def is_english(text: str) -> bool:
 
 _ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "in", "for", "with", "is", "are", "by", "from", "this", "that"])
 _FRENCH_WORDS = frozenset(["le", "la", "les", "des", "et", "du", "de", "en", "pour", "par", "est", "dans", "une", "sur", "au", "aux"])
-# An English figure: `$1,234,567`, `(1,234)`, `–0.5`, `12.3%`, with optional significance stars.
-_ENGLISH_FIGURE = re.compile(
-    r"^\*{0,3}(?P<open>\()?\s*(?P<sign>[-–−])?\s*(?P<currency>\$)?\s*"
-    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?\s*(?P<percent>%)?\s*(?(open)\))$")
 _PLACEHOLDER = re.compile(r"^[^\d]{1,6}$")
 _MIN_FIGURES = 2
 SHARE_SUFFIX = "%"        # the key of the shares read out of a column of words: "c0%"
 MIN_SHARE_RUN = 3
 
 
-def _english_figure(text: str) -> tuple[float, float, str] | None:
-    """(value, allowance, unit) of a cell written the English way, else None."""
-    match = _ENGLISH_FIGURE.match(text.strip())
-    if not match:
-        return None
-    decimals = match.group("dec") or ""
-    value = float(match.group("int").replace(",", "") + ("." + decimals if decimals else ""))
-    if match.group("open") or match.group("sign"):
-        value = -value
-    unit = "%" if match.group("percent") else "$" if match.group("currency") else ""
-    return value, 0.5 * 10 ** -len(decimals), unit
+def _cell_figure(text: str, convention: str | None) -> tuple[float, float, str] | None:
+    """(value, allowance, unit printed) of a cell holding one whole figure, read by the project's
+    quantity model in the document's convention (significance stars before it are dropped)."""
+    text = text.lstrip("*").strip()
+    for kind in ("number", "percent", "money"):
+        try:
+            quantity = parse_quantity(text, kind, None, convention)
+        except QuantityError:
+            continue
+        if quantity.label or math.isnan(quantity.value):
+            return None
+        return quantity.value, quantity.tolerance, "%" if kind == "percent" else quantity.unit if kind == "money" else ""
+    return None
 
 
 def _figures(table: ExtractedTable, english: bool) -> Figures:
@@ -223,11 +222,13 @@ def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str]
         text = str(text or "").strip()
         if not text:
             continue
-        figure = _english_figure(text)
+        figure = _cell_figure(text, "en" if english else None)
         if figure is None and read and not _PLACEHOLDER.match(text):
             return None
         if figure is not None:
             if not english and "," in text and not re.search(r",\d{3}(?:\D|$)", text):
+                return None
+            if re.match(r"^0\d", text):                    # "01", "08": codes, not figures
                 return None
             read[int(index)] = figure
     if len(read) < _MIN_FIGURES:
