@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import pandas as pd
 
@@ -274,7 +275,7 @@ def _is_row_numbers(texts: list[str]) -> bool:
     if len(texts) < 3 or not all(_ROW_NUMBER.match(text) for text in texts) or len(set(texts)) < len(texts) - 1:
         return False
     heads = [int(text.split(".")[0]) for text in texts]
-    return all(a <= b for a, b in zip(heads, heads[1:], strict=False))
+    return all(a <= b for a, b in pairwise(heads))
 
 
 def _row_roles(table: ExtractedTable, column_roles: tuple[tuple[str, str], ...], figures: Figures) -> tuple[str, ...]:
