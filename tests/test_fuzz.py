@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extractors.conservation import account_table
 from extractors.flattened import cut_numbered
 from extractors.frame import build_table
 from extractors.spec import ColumnSpec, DocumentSpec, TableSpec, TotalRowSpec
@@ -123,6 +124,9 @@ def test_a_free_text_last_cell_never_swallows_later_rows_silently(tmp_path, rows
     document = _read(tmp_path, f"Tableau 1 : Biens N° Nom Surface Montant {body} {total_line} Fin du tableau.",
                      TAILED_SPEC)
     [table] = document.tables
+    accounting = account_table(table, document.text)
+    assert not accounting.unaccounted
+    assert set(accounting.unplaced) <= {"TOTAL"}, accounting.unplaced     # no text counted twice
     names = dict(zip(table.values["row"], table.cells["pap"]))
     for n, (name, area, _, _) in enumerate(rows, 1):
         assert names.get(str(n)) == name or _quoted(table, f"{n} {name} {area}"), (n, name, table.cells.values.tolist())
@@ -224,6 +228,7 @@ def _check(document: ExtractedDocument, spec_tables: tuple) -> None:
     for table_spec in spec_tables:
         assert table_spec.key in extracted or table_spec.key in reported, table_spec.key
     for table in document.tables:
+        assert not account_table(table, document.text).unaccounted, table.key
         problems = {(p.row, p.column) for p in table.problems}
         assert len(table.values) or table.problems, f"{table.key}: nothing read and nothing reported"
         for column in table.columns:
