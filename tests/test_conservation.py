@@ -85,3 +85,26 @@ def test_accounting_returns_what_no_piece_holds():
     assert accounting.unaccounted == ("2 Seydou Keïta 300",)
     assert accounting.lost_characters == len("2SeydouKeïta300")
     assert account("12 300 m2 soit 1,23 ha", ["12 300 m2", "1,23 ha"]).unaccounted == ("soit",)
+
+
+def test_twin_disagreements_name_the_pap(run):
+    _, findings = run
+    twins = {f.subject: f for f in findings if f.check == "twin_table" and f.status == "fail"}
+    assert "13 (TiémogoTraoré)" in twins and "TiémogoTraoré" in twins["13 (TiémogoTraoré)"].message_en
+    assert "9 (Moussa Keita)" in twins                   # the trees written in Tableau 2 only
+
+
+def test_a_problem_on_a_row_names_the_rows_entity(tmp_path):
+    from extractors.spec import ColumnSpec, DocumentSpec, TableSpec
+    from extractors.text_document import extract_text_document
+    from reconcilers.extraction import problem_findings
+
+    columns = (ColumnSpec("pap", "PAP", "name", entity="pap"), ColumnSpec("amount", "Montant", "money"))
+    path = tmp_path / "doc.txt"
+    path.write_text("Tableau 1 : Montants N° Nom Montant 1 Awa Diarra 900 000 2 Seydou Keïta 450 m2 Fin",
+                    encoding="utf-8")
+    spec = TableSpec("T", r"Tableau\s*1\s*:", title="Tableau 1", columns=columns, end="Fin")
+    document = extract_text_document(path, DocumentSpec("s.yaml", "test", ("*.txt",), (spec,)))
+    [finding] = [f for f in problem_findings(document) if f.location.row == "2"]
+    assert finding.subject == "Tableau 1 — Seydou Keïta"
+    assert "ligne 2 (Seydou Keïta)" in finding.message_fr and "row 2 (Seydou Keïta)" in finding.message_en
