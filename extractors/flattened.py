@@ -94,7 +94,7 @@ def column_pattern(column: ColumnSpec) -> str:
     return _DEFAULT_PATTERNS.get(column.type, r".+?")
 
 
-def _row_grammar(columns: tuple[ColumnSpec, ...], *, whole_numbers: bool = False) -> str:
+def row_grammar(columns: tuple[ColumnSpec, ...], *, whole_numbers: bool = False) -> str:
     """The row's cells in order. `whole_numbers`: a figure never stops before a thousands group
     (for rows where free text, not another figure, follows the last cell)."""
     parts = []
@@ -130,7 +130,7 @@ def cut_numbered(body: str, spec: TableSpec) -> RowCut:
     text = " ".join(body.split())
     leading = _leading_grammar(spec.columns)
     lead_tail = rf"(?:\s+(?P<lead__next>{leading}))?" if leading else ""
-    row = _row_grammar(spec.columns)
+    row = row_grammar(spec.columns)
     middle = re.compile(rf"(?P<number>\d+){row}{_ROMAN_PAGE_MARK}{lead_tail}")
     # The last row carries the total when the table has one; page numbers after it are
     # skipped only when nothing else lets the row fit.
@@ -365,7 +365,7 @@ def _rows_from_matches(matches: tuple[re.Match[str], ...], spec: TableSpec, firs
 
 def _cut_greedily(text: str, spec: TableSpec) -> RowCut:
     """No split fits every row: keep the rows that fit, report the text of the others."""
-    row = _row_grammar(spec.columns)
+    row = row_grammar(spec.columns)
     grammar = re.compile(rf"(?P<number>\d+){row}")
     rows: list[RawRow] = []
     unparsed: list[tuple[str, str]] = []
@@ -390,7 +390,7 @@ def _cut_greedily(text: str, spec: TableSpec) -> RowCut:
 def cut_labelled(body: str, spec: TableSpec) -> RowCut:
     """Cut a labelled table at its rows' labels, in the order the spec lists them."""
     text = " ".join(body.split())
-    grammar = re.compile(rf"^(?P<before>.*?){_row_grammar(spec.columns, whole_numbers=True)}(?:\s+(?P<after>.*))?$")
+    grammar = re.compile(rf"^(?P<before>.*?){row_grammar(spec.columns, whole_numbers=True)}(?:\s+(?P<after>.*))?$")
     found: list[tuple[int, int, re.Match[str]]] = []
     missing: list[tuple[str, str]] = []
     position = 0

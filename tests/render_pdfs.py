@@ -42,9 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors.captions import find_caption, list_captions
 from extractors.figure_runs import settle_figure_runs
-from extractors.flattened import column_pattern, expand
+from extractors.flattened import column_pattern, expand, row_grammar
 from extractors.frame import RawRow
-from extractors.quantity import WHOLE_NUMBER_GUARD
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.text_document import read_text
 from extractors.tsv import clean
@@ -213,20 +212,6 @@ def _span(text: str, spec: TableSpec) -> tuple[int, int, int] | None:
     return caption.start, body, stop.start() if stop else len(text)
 
 
-def _cell_grammar(spec: TableSpec, whole_numbers: bool = False) -> str:
-    """The row's cells in order; `whole_numbers`: a figure never stops before a thousands group."""
-    parts = []
-    for column in spec.columns:
-        if column.leading or column.in_label:
-            continue
-        pattern = column_pattern(column)
-        if whole_numbers and column.is_quantity:
-            pattern = rf"(?:{pattern}){WHOLE_NUMBER_GUARD}"
-        group = f"(?P<{column.key}>{pattern})"
-        parts.append(rf"(?:\s+{group})?" if column.optional else rf"\s+{group}")
-    return "".join(parts)
-
-
 def _numbered_pieces(body: str, spec: TableSpec) -> list[str]:
     """The body cut where the printed numbers follow each other (1, 2, 3… or increasing), each
     followed by a capitalised word; the text before the first is the header, left out."""
@@ -252,7 +237,7 @@ def _numbered_rows(body: str, spec: TableSpec) -> list[RawRow]:
         last = index == len(pieces) - 1
         closings = ([rf"\s+{total}{_PAGE_MARKS}"] if last and total else []) + [
             _PAGE_MARKS if last else r"(?:\s+[ivxl]{1,6})?"]
-        match = next(filter(None, (re.fullmatch(rf"(?P<number>\d+){_cell_grammar(spec)}{closing}{lead_tail}", piece)
+        match = next(filter(None, (re.fullmatch(rf"(?P<number>\d+){row_grammar(spec.columns)}{closing}{lead_tail}", piece)
                                    for closing in closings)), None)
         if match is None:
             rows.append(RawRow(piece.split()[0], "item", {spec.columns[-1].key: piece}))
@@ -283,7 +268,7 @@ def _trailing(prefix: str, lead: object) -> str:
 
 def _labelled_rows(body: str, spec: TableSpec) -> list[RawRow]:
     """Each row the spec lists, found by its label in order, its cells the figures after it."""
-    cells = re.compile(rf"^.*?{_cell_grammar(spec, whole_numbers=True)}(?:\s+.*)?$")
+    cells = re.compile(rf"^.*?{row_grammar(spec.columns, whole_numbers=True)}(?:\s+.*)?$")
     found, position = [], 0
     for row in spec.rows:
         label = re.compile(expand(row.label)).search(body, position)
