@@ -354,26 +354,36 @@ def _rows_from_matches(matches: tuple[re.Match[str], ...], spec: TableSpec, firs
             cells[leading[0]] = lead
         rows.append(RawRow(label=groups["number"], kind="item", cells=cells))
         lead = groups.get("lead__next") or ""
-        for name, value in groups.items():
-            if name.startswith("total__") and value:
-                key = name.removeprefix("total__").split("__")[0]
-                total_cells[key] = f"{total_cells.get(key, '')} {value}".strip()
+        total_cells |= _total_cells(match)
     if total_cells:
         rows.append(RawRow(label="TOTAL", kind="total", cells=total_cells))
     return RowCut(rows=rows, unparsed=[], context=tuple(context))
 
 
+def _total_cells(match: re.Match[str]) -> dict[str, str]:
+    """The cells a spec'd total row fills, a column printed in two places joined."""
+    cells: dict[str, str] = {}
+    for name, value in match.groupdict().items():
+        if name.startswith("total__") and value:
+            key = name.removeprefix("total__").split("__")[0]
+            cells[key] = f"{cells.get(key, '')} {value}".strip()
+    return cells
+
+
 def _cut_greedily(text: str, spec: TableSpec) -> RowCut:
-    """No split fits every row: keep the rows that fit, report the text of the others."""
-    row = row_grammar(spec.columns)
-    grammar = re.compile(rf"(?P<number>\d+){row}")
+    """No split fits every row: keep the rows that fit, report the text of the others; a total
+    after the last row is read generically, as when only the total does not fit."""
+    grammar = re.compile(rf"(?P<number>\d+){row_grammar(spec.columns)}")
     rows: list[RawRow] = []
     unparsed: list[tuple[str, str]] = []
-    pieces = re.split(r"(?<!\S)(?=\d+\s+[A-ZÀ-Ý])", text)
+    notes: list[CutNote] = []
+    context: list[str] = []
+    total = next((m for m in reversed(list(_TOTAL_PHRASE.finditer(text)))
+                  if not ROW_START.search(text, m.end())), None)
+    tail = text[total.start():] if total else ""
+    text = text[:total.start()] if total else text
+    pieces = [piece.strip() for piece in re.split(r"(?<!\S)(?=\d+\s+[A-ZÀ-Ý])", text) if piece.strip()]
     for piece in pieces:
-        piece = piece.strip()
-        if not piece:
-            continue
         head = piece.split()[0]
         if not head.isdigit():
             unparsed.append(("", piece))
@@ -384,7 +394,16 @@ def _cut_greedily(text: str, spec: TableSpec) -> RowCut:
             rows.append(RawRow(label=head, kind="item", cells=cells))
         else:
             unparsed.append((head, piece))
-    return RowCut(rows=rows, unparsed=unparsed)
+    stated = re.fullmatch(_total_grammar(spec), f" {tail}") if tail and spec.total is not None else None
+    if stated:
+        rows.append(RawRow(label="TOTAL", kind="total", cells=_total_cells(stated)))
+        context += _uncovered(stated)
+    elif tail:
+        row, tail_context, note = read_total_generically(tail, spec, rows, rows[-1].label if rows else "")
+        rows += [row] if row else []
+        context += tail_context
+        notes.append(note)
+    return RowCut(rows=rows, unparsed=unparsed, context=tuple(context), notes=tuple(notes))
 
 
 def cut_labelled(body: str, spec: TableSpec) -> RowCut:

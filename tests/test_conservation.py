@@ -108,3 +108,40 @@ def test_a_problem_on_a_row_names_the_rows_entity(tmp_path):
     [finding] = [f for f in problem_findings(document) if f.location.row == "2"]
     assert finding.subject == "Tableau 1 — Seydou Keïta"
     assert "ligne 2 (Seydou Keïta)" in finding.message_fr and "row 2 (Seydou Keïta)" in finding.message_en
+
+
+def test_rows_the_spec_cannot_read_are_cut_by_number_and_the_total_still_read(tmp_path):
+    """A row whose commune the spec's pattern does not match: the rows are cut at their numbers,
+    that row is said with its text, the others kept, and the total found by its label."""
+    from extractors.spec import ColumnSpec, DocumentSpec, TableSpec, TotalRowSpec
+    from extractors.text_document import extract_text_document
+
+    columns = (ColumnSpec("pap", "PAP", "name", entity="pap"),
+               ColumnSpec("commune", "Commune", pattern=r"[A-Z]\w+"), ColumnSpec("amount", "Montant", "money"))
+    spec = TableSpec("T", r"Tableau\s*1\s*:", title="Tableau 1", columns=columns, end="Fin",
+                     total=TotalRowSpec(label=r"TOTAL\s+(?P<amount>{number})"))
+    path = tmp_path / "doc.txt"
+    path.write_text("Tableau 1 : Montants 1 Awa Diarra Kayes 900 000 2 Seydou Keïta kati 450 000 "
+                    "3 Fanta Traoré Sikasso 300 000 Total général 1 650 000 Fin", encoding="utf-8")
+    [table] = extract_text_document(path, DocumentSpec("s.yaml", "test", ("*.txt",), (spec,))).tables
+    assert list(table.values["row"]) == ["1", "3", "TOTAL"]
+    assert table.values.set_index("row").at["TOTAL", "amount"] == 1_650_000
+    said = {p.row: p.text for p in table.problems}
+    assert said["2"] == "2 Seydou Keïta kati 450 000" and said["TOTAL"] == "Total général 1 650 000"
+    assert account_table(table, path.read_text(encoding="utf-8")).lost_characters == 0
+
+
+def test_a_total_the_spec_reads_is_read_by_the_spec_even_when_a_row_is_not(tmp_path):
+    from extractors.spec import ColumnSpec, DocumentSpec, TableSpec, TotalRowSpec
+    from extractors.text_document import extract_text_document
+
+    columns = (ColumnSpec("pap", "PAP", "name"), ColumnSpec("commune", "Commune", pattern=r"[A-Z]\w+"),
+               ColumnSpec("amount", "Montant", "money"))
+    spec = TableSpec("T", r"Tableau\s*1\s*:", columns=columns, end="Fin",
+                     total=TotalRowSpec(label=r"TOTAL\s+(?P<amount>{number})"))
+    path = tmp_path / "doc.txt"
+    path.write_text("Tableau 1 : 1 Awa Diarra Kayes 900 000 2 Seydou Keïta kati 450 000 TOTAL 1 350 000 Fin",
+                    encoding="utf-8")
+    [table] = extract_text_document(path, DocumentSpec("s.yaml", "test", ("*.txt",), (spec,))).tables
+    assert table.values.set_index("row").at["TOTAL", "amount"] == 1_350_000
+    assert [p.row for p in table.problems] == ["2"]
