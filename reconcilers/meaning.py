@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import pandas as pd
 
@@ -23,7 +24,10 @@ from reconcilers.finding import Location
 from reconcilers.rules import TableRule
 
 ROW_ROLES = ("item", "subtotal", "total", "section", "note")
-COLUMN_ROLES = ("label", "quantity", "percent", "category", "text")
+COLUMN_ROLES = ("row_number", "label", "quantity", "percent", "category", "date", "text")
+# A row number ("1", "2.3") or a date ("12/31/2009", "2021-03-01", "10 Janvier 2019" is left as text).
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_DATE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}-\d{2}-\d{2})$")
 
 _NOTE = re.compile(r"^\s*(?:notes?|sources?|nota|\*|\(?[a-z]\)|\d+\s*/)\s*[:.\s]", re.IGNORECASE)
 # Headers that say a column is not an amount that adds up: an average, a rate, a share, an index.
@@ -245,11 +249,15 @@ def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str]
 
 def _column_role(table: ExtractedTable, key: str, units: dict[str, str]) -> str:
     column = table.column(key)
+    texts = [str(text).strip() for text in table.cells[key] if str(text or "").strip()]
+    if texts and all(_DATE.match(text) for text in texts):
+        return "date"
+    if key == table.columns[0].key and _is_row_numbers(texts):
+        return "row_number"
     if column.type == "percent" or units.get(key) == "%":
         return "percent"
     if column.is_quantity or key in units:
         return "quantity"
-    texts = [str(text).strip() for text in table.cells[key] if str(text or "").strip()]
     if not texts:
         return "text"
     if key == table.columns[0].key or column.entity:
@@ -259,6 +267,15 @@ def _column_role(table: ExtractedTable, key: str, units: dict[str, str]) -> str:
             and all(len(text) <= _CATEGORY_MAX_LENGTH for text in distinct)):
         return "category"
     return "text"
+
+
+def _is_row_numbers(texts: list[str]) -> bool:
+    """A first column numbering its rows (1, 2, 3 or 1.1, 1.2, 2.1), never added up: each number
+    is new and their first parts never go down."""
+    if len(texts) < 3 or not all(_ROW_NUMBER.match(text) for text in texts) or len(set(texts)) < len(texts) - 1:
+        return False
+    heads = [int(text.split(".")[0]) for text in texts]
+    return all(a <= b for a, b in pairwise(heads))
 
 
 def _row_roles(table: ExtractedTable, column_roles: tuple[tuple[str, str], ...], figures: Figures) -> tuple[str, ...]:
