@@ -18,7 +18,7 @@ Grid = list[list[str]]
 
 MAX_HEADER_ROWS = 3
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SUBTOTAL = re.compile(r"^\s*sous[\s\-]*totaux?\b", re.IGNORECASE)
+_SUBTOTAL = re.compile(r"^\s*(?:sous|sub)[\s\-]*tota(?:l|ux)\b", re.IGNORECASE)
 _TOTAL = re.compile(r"^\s*(?:total|totaux)\b", re.IGNORECASE)
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")

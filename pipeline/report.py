@@ -90,7 +90,7 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "twin_table": "Résumé exécutif / corps du rapport", "name_match": "Noms rapprochés", "coverage": "Présence dans les tableaux",
         "claim": "Chiffres cités dans le texte", "unit_equivalence": "Doubles écritures (m² / ha)",
         "numbering": "Numérotation des tableaux", "expectation": "Great Expectations", "alignment": "Alignement budget / activités",
-        "source_name": "Sources de financement", "acronym": "Sigles",
+        "source_name": "Sources de financement", "acronym": "Sigles", "formula": "Formules du classeur",
     },
     "en": {
         "document": "Reading the document", "extraction": "Unreadable cells", "sum_total": "Totals and sub-totals",
@@ -98,7 +98,7 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "twin_table": "Executive summary / body", "name_match": "Names linked", "coverage": "Presence in tables",
         "claim": "Figures quoted in the text", "unit_equivalence": "Figures written twice (m² / ha)",
         "numbering": "Table numbering", "expectation": "Great Expectations", "alignment": "Budget / activity alignment",
-        "source_name": "Funding sources", "acronym": "Acronyms",
+        "source_name": "Funding sources", "acronym": "Acronyms", "formula": "Workbook formulas",
     },
 }
 SEVERITIES = ("error", "warning", "info")

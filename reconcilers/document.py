@@ -31,6 +31,7 @@ from reconcilers.extraction import (
     problem_findings,
 )
 from reconcilers.finding import Finding
+from reconcilers.formulas import check_formulas
 from reconcilers.shares import check_share
 from reconcilers.totals import check_equivalences, check_totals
 
@@ -50,7 +51,7 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
                                + broken_reference_findings(document))
     frames: dict[str, pd.DataFrame] = {}
     for table in document.tables:
-        findings += check_equivalences(table) + duplicate_row_findings(table)
+        findings += check_equivalences(table) + duplicate_row_findings(table) + check_formulas(table)
     if spec is None or checks is None:
         return Reconciliation(document, tuple(findings), frames)
     for key in checks.totals:
