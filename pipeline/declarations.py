@@ -36,6 +36,12 @@ def recognised_parts(documents: Iterable[ExtractedDocument]) -> list[PartTable]:
             if (part := recognise(document.name, table)) is not None]
 
 
+def is_summary_data(document: ExtractedDocument) -> bool:
+    """Whether every table of the document is a Summary Data part: its checks are the declaration's
+    (the generic Great Expectations suites would only repeat them, at a cost that grows with the tables)."""
+    return bool(document.tables) and all(recognise(document.name, table) for table in document.tables)
+
+
 def group(parts: list[PartTable]) -> tuple[list[Declaration], list[Finding]]:
     """The declarations the parts' rows make up, in country then year order; rows that name no country or
     no readable date are findings of their document."""

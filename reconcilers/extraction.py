@@ -87,9 +87,11 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
 
 
 def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
-    """Two rows printed with the same number: every reference to that number is ambiguous."""
+    """Two rows printed with the same number: every reference to that number is ambiguous. Only labels
+    that start with a figure are row numbers (a spreadsheet's first column is often a name)."""
     items = table.cells[table.cells[ROW_KIND] == "item"]
-    counts = items[ROW_LABEL].astype(str).value_counts()
+    labels = items[ROW_LABEL].astype(str)
+    counts = labels[labels.str.match(r"\s*\d")].value_counts()
     findings = []
     for label, count in counts[counts > 1].items():
         findings.append(Finding(
