@@ -200,7 +200,8 @@ def test_the_upstream_part5_fault_is_one_finding_per_declaration(checked):
     assert len(companies) == 1
     systemic = companies[0]
     assert (systemic.status, systemic.severity, systemic.field) == ("fail", "error", "systemic")
-    assert "2619 of the 3418 Part 5 values are blank" in systemic.message_en
+    assert "2,619 of the 3,418 Part 5 values are blank" in systemic.message_en
+    assert "2 619 des 3 418 valeurs" in systemic.message_fr
     assert systemic.observed == pytest.approx(sum(c.stated for c in result.companies if c.status in
                                                   ("agrees", "differs", "no_lines")))
     assert len(result.companies) > 200 and "companies" in result.systemic

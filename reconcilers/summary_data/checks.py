@@ -341,7 +341,7 @@ def _systemic(declaration: Declaration, items: list[Comparison], check: str, lef
     blank = sum(1 for v in values if v.kind == "blank")
     mostly_blank = bool(values) and blank > SYSTEMIC_SHARE * len(values)
     mostly_wrong = len(judged) >= SYSTEMIC_MINIMUM and len(wrong) > SYSTEMIC_SHARE * len(judged)
-    if not (judged and (mostly_blank or mostly_wrong)):
+    if not (mostly_blank or mostly_wrong):
         return ""
     counts = Counter(c.status for c in judged)
     stated = sum(c.stated for c in judged if c.stated is not None)
@@ -351,14 +351,18 @@ def _systemic(declaration: Declaration, items: list[Comparison], check: str, lef
     worst = sorted((c for c in wrong if c.difference is not None or c.stated is not None),
                    key=lambda c: -abs(c.difference if c.difference is not None else (c.stated or 0.0)))
     evidence = tuple(c.location for c in worst[:EVIDENCE_KEPT] if c.location)
-    fr = (f"La partie 5 ne justifie pas la partie {left} : sur {len(judged)} {who_fr} comparé(e)s, "
-          f"{counts['agrees']} concordent, {counts['differs']} diffèrent, {counts['no_lines']} ont un total sans "
-          f"ligne en partie 5, {counts['not_listed']} n’ont que des lignes en partie 5 ; {blank} des {len(values)} "
+    figures = {"judged": len(judged), "blank": blank, "values": len(values)} | {
+        status: counts[status] for status in ("agrees", "differs", "no_lines", "not_listed")}
+    n = {key: format_number(value, "fr") for key, value in figures.items()}
+    e = {key: format_number(value, "en") for key, value in figures.items()}
+    fr = (f"La partie 5 ne justifie pas la partie {left} : sur {n['judged']} {who_fr} comparé(e)s, "
+          f"{n['agrees']} concordent, {n['differs']} diffèrent, {n['no_lines']} ont un total sans montant "
+          f"en partie 5, {n['not_listed']} n’ont que des lignes en partie 5 ; {n['blank']} des {n['values']} "
           f"valeurs de la partie 5 sont vides. Total partie {left} {_money(stated, unit, 'fr')}, somme partie 5 "
           f"{_money(lines, unit, 'fr')}. Contrôle ligne à ligne suspendu : le détail est dans le tableau du rapport.")
-    en = (f"Part 5 does not support Part {left}: of {len(judged)} {who_en} compared, {counts['agrees']} agree, "
-          f"{counts['differs']} differ, {counts['no_lines']} have a total and no Part 5 line, {counts['not_listed']} "
-          f"have only Part 5 lines; {blank} of the {len(values)} Part 5 values are blank. Part {left} total "
+    en = (f"Part 5 does not support Part {left}: of {e['judged']} {who_en} compared, {e['agrees']} agree, "
+          f"{e['differs']} differ, {e['no_lines']} have a total and no Part 5 amount, {e['not_listed']} "
+          f"have only Part 5 lines; {e['blank']} of the {e['values']} Part 5 values are blank. Part {left} total "
           f"{_money(stated, unit, 'en')}, Part 5 sum {_money(lines, unit, 'en')}. Line-by-line check suspended: "
           f"the detail is in the report's table.")
     found.add(check, "fail", "error", "Part 5", "systemic", fr, en, expected=lines, observed=stated, unit=unit,
