@@ -7,7 +7,9 @@ the corpus is absent); the workbook test rebuilds one country-year as one sheet 
 from __future__ import annotations
 
 import csv
+import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,20 @@ def test_a_workbook_of_the_same_parts_gives_the_same_findings(tmp_path):
     assert _comparable(from_xlsx) == _comparable(from_csv)
     enh = _finding(from_xlsx, "agency_total", "Empresa Nacional de Hidrocarbonetos, EP (ENH)")
     assert (enh.location.sheet, enh.location.cell) == ("part3b", "D2")
+
+
+@needs_corpus
+def test_the_command_reads_parts_in_subfolders_and_reports_each_declaration(tmp_path):
+    from pipeline.cli import main
+    raw = tmp_path / "raw"
+    for path in _files("Ethiopia"):
+        (raw / path.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, raw / path.parent.name / path.name)
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--materiality-margin", "1"]) == 0
+    results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    agencies = [r for r in results["results"] if r["check"] == "agency_total"]
+    assert {r["document"] for r in agencies} == {"Ethiopia 2017"} and len(agencies) == 3
+    assert all(r["location"]["sheet"] and r["location"]["cell"] for r in agencies)
+    report = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Déclaration\u00a0: Ethiopia 2017" in report and "1 % du total" in report
+    assert "Entités de l’État : total déclaré (partie 3b)" in report

@@ -99,7 +99,8 @@ class PartTable:
         position = self.table.cells.index.get_loc(row)
         cell = source.cell if source and source.cell else _address(self.table, position, column)
         sheet = (source.sheet if source and source.sheet else None) or self.document
-        return Location(table=self.document, table_key=self.table.key, row=position + 2, column=label,
+        return Location(table=self.document, table_key=self.table.key,
+                        row=None if source and source.cell else position + 2, column=label,
                         text=self.text(row, field) if column else None, sheet=sheet, cell=cell)
 
 
