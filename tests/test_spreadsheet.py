@@ -324,3 +324,22 @@ def test_sheet_of_lines_only_is_kept(tmp_path: Path) -> None:
     assert list(lines.cells["c0"]) == ["Données collectées par l'Administrateur Indépendant", "Période : 2023"]
     assert [source.address() for source in lines.sources["c0"]] == ["Notes!B2", "Notes!B4"]
     assert "hidden sheet" in document.tables[2].provenance.reason
+
+
+def test_formula_checks_stay_silent_on_legitimate_layouts(tmp_path: Path) -> None:
+    """A running balance typed on its first row, a SUBTOTAL over SUBTOTALs, a percentage total:
+    nothing to report."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mois", "Recette", "Cumul"])
+    sheet.append(["Janvier", 10, 10])
+    for r, month in enumerate(["Février", "Mars", "Avril", "Mai", "Juin", "Juillet"], start=3):
+        sheet.append([month, 5 * r, f"=C{r - 1}+B{r}"])
+    sheet.append(["Sous-total", "=SUBTOTAL(9,B2:B8)", ""])
+    sheet.append(["Août", 7, ""])
+    sheet.append(["Total", "=SUBTOTAL(9,B2:B10)", ""])
+    path = tmp_path / "cumul.xlsx"
+    workbook.save(path)
+    findings = check_formulas(extract_spreadsheet(path).tables[0])
+    assert [f for f in findings if f.status == "fail"] == []
+    assert [(f.location.cell, f.status) for f in findings] == [("B9", "pass")]
