@@ -70,7 +70,7 @@ class Block:
     rows: tuple[tuple[GridCell, ...], ...]
     context: tuple[str, ...] = ()
     merges: tuple[str, ...] = ()
-    header: int | None = None                # header rows, when known (0 for a sheet of lines)
+    header: int | None = None                # header rows, when the block's shape says it (else the layer finds them)
 
     @property
     def reference(self) -> str:
@@ -392,8 +392,9 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     if not tables:
         top, left = min(area[0] for area, _ in notes), min(area[1] for area, _ in notes)
         bottom = max(area[2] for area, _ in notes)
+        # one run of lines is a one-column list under its heading; lines apart from each other are notes
         return [Block(sheet.name, (top, left, bottom, left), tuple((line,) for _, lines in notes for line in lines),
-                      header=0)]
+                      header=None if len(notes) == 1 else 0)]
     above: list[list[GridCell]] = [[] for _ in tables]
     below: list[list[GridCell]] = [[] for _ in tables]
     for area, lines in notes:
@@ -402,7 +403,8 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     return [
         Block(sheet.name, area, tuple(tuple(row) for row in rows),
               tuple(line.text.strip() for line in above[i] + leading + trailing + below[i]),
-              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)))
+              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)),
+              header=1 if len(rows) == 1 and not any(is_number(cell.text) for cell in rows[0]) else None)
         for i, (area, rows, leading, trailing) in enumerate(tables)
     ]
 

@@ -343,3 +343,14 @@ def test_formula_checks_stay_silent_on_legitimate_layouts(tmp_path: Path) -> Non
     findings = check_formulas(extract_spreadsheet(path).tables[0])
     assert [f for f in findings if f.status == "fail"] == []
     assert [(f.location.cell, f.status) for f in findings] == [("B9", "pass")]
+
+
+@pytest.mark.parametrize(("text", "labels", "rows"), [
+    ("Société,Flux,Montant\n", ["Société", "Flux", "Montant"], []),        # a header and nothing declared
+    ("Société\nSOMILO\nResolute\n", ["Société"], ["SOMILO", "Resolute"]),  # one column under its heading
+])
+def test_csv_shapes(tmp_path: Path, text: str, labels: list[str], rows: list[str]) -> None:
+    path = tmp_path / "forme.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == labels and list(table.cells["c0"]) == rows
