@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
+from xml.etree import ElementTree
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -26,6 +28,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.packaging.relationship import get_rels_path
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError
+from python_calamine import load_workbook as load_calamine
 
 from extractors.grid import guess_kind, is_number
 from extractors.layer import table_from_grid
@@ -155,30 +159,37 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
 
 def _xlsx_sheet(cached, typed, merged: tuple[Area, ...], pivot: bool) -> tuple[Sheet, list[str]]:
     """One sheet from its two readings; the addresses of its formulas with no stored result."""
-    found = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
-             if getattr(c, "data_type", None) == "f"}
-    stored = {(c.row, c.column): c for row in cached.iter_rows() for c in row if c.value is not None}
-    cells: dict[Position, GridCell] = {}
-    uncomputed = []
-    for position in sorted(found.keys() | stored.keys()):
-        cell = stored.get(position)
-        text, kind = _value_text(cell.value, cell.number_format or "General") if cell else ("", EMPTY)
-        if cell is not None and cell.data_type == "e":
-            kind = ERROR
-        reference = address(*position)
-        if found.get(position) and kind == EMPTY:
-            uncomputed.append(reference)
-        cells[position] = GridCell(text, CellSource(sheet=cached.title, cell=reference, formula=found.get(position),
-                                                    stored=kind))
+    formulas = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
+                if getattr(c, "data_type", None) == "f"}
+    values = {}
+    for row in cached.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                text, kind = _value_text(cell.value, cell.number_format or "General")
+                values[(cell.row, cell.column)] = (text, ERROR if cell.data_type == "e" else kind)
+    cells, uncomputed = _sheet_cells(cached.title, values, formulas)
     hidden = cached.sheet_state != "visible"
     return Sheet(cached.title, cells, merged, hidden=hidden, pivot=pivot,
                  how="feuille masquée / hidden sheet" if hidden else ""), uncomputed
 
 
+def _sheet_cells(sheet: str, values: dict[Position, tuple[str, str]],
+                 formulas: dict[Position, str | None]) -> tuple[dict[Position, GridCell], list[str]]:
+    """Every cell holding a value or a formula, with its address; the formulas with no stored result."""
+    cells: dict[Position, GridCell] = {}
+    uncomputed = []
+    for position in sorted(formulas.keys() | values.keys()):
+        text, kind = values.get(position, ("", EMPTY))
+        formula = formulas.get(position)
+        reference = address(*position)
+        if formula and kind == EMPTY:
+            uncomputed.append(reference)
+        cells[position] = GridCell(text, CellSource(sheet=sheet, cell=reference, formula=formula, stored=kind))
+    return cells, uncomputed
+
+
 def _merged_ranges(path: Path) -> dict[str, tuple[Area, ...]]:
     """Each sheet's merged ranges, 1-based (python-calamine)."""
-    from python_calamine import CalamineError, load_workbook as load_calamine
-
     try:
         workbook = load_calamine(path)
         return {name: tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
@@ -215,29 +226,73 @@ def _formula(value: object) -> str | None:
     return None
 
 
-def _ods_sheets(path: Path) -> list[Sheet]:
-    """Every sheet's values (python-calamine; it reads no formula text and no number format)."""
-    from python_calamine import CalamineError, load_workbook as load_calamine
-
+def _ods_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """Every sheet's values and merged ranges (python-calamine), and its formulas (read from the
+    file's content.xml: calamine gives values only); a note per sheet whose formulas have no result."""
     try:
         workbook = load_calamine(path)
-        sheets = []
+        formulas = _ods_formulas(path)
+        sheets, problems = [], []
         for meta in workbook.sheets_metadata:
             sheet = workbook.get_sheet_by_name(meta.name)
             top, left = sheet.start or (0, 0)
-            cells: dict[Position, GridCell] = {}
+            values = {}
             for r, row in enumerate(sheet.to_python(skip_empty_area=True)):
                 for c, value in enumerate(row):
-                    text, stored = _value_text(None if value == "" else value)
-                    if stored == EMPTY:
-                        continue
-                    position = (top + r + 1, left + c + 1)
-                    cells[position] = GridCell(text, CellSource(sheet=meta.name, cell=address(*position), stored=stored))
+                    text, kind = _value_text(None if value == "" else value)
+                    if kind != EMPTY:
+                        values[(top + r + 1, left + c + 1)] = (text, kind)
+            cells, uncomputed = _sheet_cells(meta.name, values, formulas.get(meta.name, {}))
             merged = tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or ()))
             sheets.append(Sheet(meta.name, cells, merged, hidden=str(meta.visible).lower().endswith("hidden")))
-    except (CalamineError, OSError, ValueError) as error:
+            if uncomputed:
+                problems.append(_uncomputed(path.name, meta.name, uncomputed))
+    except (CalamineError, OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise _cannot_open(path, error) from error
-    return sheets
+    return sheets, tuple(problems)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_REFERENCE = re.compile(r"\[([^\]]*)\]")
+_ODS_NAMESPACE = re.compile(r"^[a-z]+:(?==)")
+
+
+def _ods_formulas(path: Path) -> dict[str, dict[Position, str]]:
+    """The formula of every cell of every sheet, written the spreadsheet way (`of:=SUM([.C2:.C6])`
+    -> `=SUM(C2:C6)`). Repeated rows and columns are counted, never expanded."""
+    found: dict[str, dict[Position, str]] = {}
+    sheet: dict[Position, str] = {}
+    row = column = next_row = 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        for _, element in ElementTree.iterparse(content, events=("start",)):
+            tag = element.tag
+            if tag == f"{_ODS_TABLE}table":
+                sheet = found.setdefault(element.get(f"{_ODS_TABLE}name", ""), {})
+                next_row = 1
+            elif tag == f"{_ODS_TABLE}table-row":
+                row, column = next_row, 1
+                next_row += int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+            elif tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                formula = element.get(f"{_ODS_TABLE}formula")
+                if formula:
+                    sheet[(row, column)] = _excel_formula(formula)
+                column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+    return found
+
+
+def _excel_formula(formula: str) -> str:
+    """An OpenFormula (`of:=SUM([.C2:.C6];[$Feuille2.A1])`) as Excel writes it (`=SUM(C2:C6,Feuille2!A1)`)."""
+    text = _ODS_NAMESPACE.sub("", formula)
+
+    def reference(match: re.Match[str]) -> str:
+        parts = []
+        for part in match.group(1).split(":"):
+            sheet, _, cell = part.rpartition(".")
+            sheet = sheet.lstrip("$")
+            parts.append(f"{sheet}!{cell}" if sheet and not parts else cell)
+        return ":".join(parts)
+
+    return _ODS_REFERENCE.sub(reference, text).replace(";", ",")
 
 
 def decode_csv(path: Path) -> tuple[str, tuple[CellProblem, ...]]:
@@ -446,7 +501,8 @@ def read_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: fichier vide / empty file")
     if suffix == ".ods":
-        return _ods_sheets(path), (), "ods"
+        sheets, problems = _ods_sheets(path)
+        return sheets, problems, "ods"
     sheets, problems = _xlsx_sheets(path)
     return sheets, problems, "xlsx"
 

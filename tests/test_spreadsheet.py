@@ -273,7 +273,12 @@ def test_ods_read(tmp_path: Path) -> None:
         '<table:table-cell office:value-type="string"><text:p>Montant</text:p></table:table-cell></table:table-row>'
         '<table:table-row><table:table-cell office:value-type="string"><text:p>Redevance</text:p></table:table-cell>'
         '<table:table-cell office:value-type="float" office:value="1500.5"><text:p>1500,5</text:p></table:table-cell>'
-        '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>'
+        '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>Taxe</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="float" office:value="200"><text:p>200</text:p>'
+        '</table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>Total</text:p></table:table-cell><table:table-cell table:formula="of:=SUM([.B2:.B3])" '
+        'office:value-type="float" office:value="1700.5"><text:p>1700,5</text:p></table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>'
     )
     path = tmp_path / "recettes.ods"
     with zipfile.ZipFile(path, "w") as archive:
@@ -286,8 +291,11 @@ def test_ods_read(tmp_path: Path) -> None:
                          '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
                          'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
     table = read(path, None).tables[0]
-    assert table.provenance.method == "ods" and table.values.at[0, "c1"] == 1500.5
+    assert table.provenance.method == "ods" and list(table.values["c1"]) == [1500.5, 200.0, 1700.5]
     assert table.sources.at[0, "c1"].address() == "Recettes!B2"
+    # the formula is read from the file's XML, written the spreadsheet way, and checked
+    assert table.sources.at[2, "c1"].formula == "=SUM(B2:B3)"
+    assert [(f.location.cell, f.status) for f in check_formulas(table)] == [("B4", "pass")]
 
 
 @pytest.mark.parametrize(("name", "data", "said"), [
@@ -354,3 +362,14 @@ def test_csv_shapes(tmp_path: Path, text: str, labels: list[str], rows: list[str
     path.write_text(text, encoding="utf-8")
     table = read(path, None).tables[0]
     assert [c.label for c in table.columns] == labels and list(table.cells["c0"]) == rows
+
+
+@pytest.mark.parametrize(("openformula", "excel"), [
+    ("of:=SUM([.C2:.C6])", "=SUM(C2:C6)"),
+    ("of:=[.B4]-[.C4]", "=B4-C4"),
+    ("of:=SUM([$Feuille2.A1:.A3];[.$B$2])", "=SUM(Feuille2!A1:A3,$B$2)"),
+])
+def test_ods_formula_written_the_spreadsheet_way(openformula: str, excel: str) -> None:
+    from extractors.spreadsheet import _excel_formula
+
+    assert _excel_formula(openformula) == excel
