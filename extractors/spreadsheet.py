@@ -16,17 +16,17 @@ import datetime as dt
 import io
 import re
 import zipfile
-from xml.etree import ElementTree
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import charset_normalizer
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError
 from python_calamine import load_workbook as load_calamine
@@ -63,6 +63,10 @@ class Sheet:
     hidden: bool = False
     pivot: bool = False                      # holds a pivot table (its cells may not be stored)
     how: str = ""                            # how it was read, when worth saying (a CSV's delimiter)
+
+    def notes(self) -> str:
+        """What the tables of this sheet say of it in their `reason`."""
+        return ", ".join(filter(None, [self.how, "feuille masquée / hidden sheet" if self.hidden else ""]))
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,7 @@ def _xlsx_sheet(cached, typed, merged: tuple[Area, ...], pivot: bool) -> tuple[S
                 text, kind = _value_text(cell.value, cell.number_format or "General")
                 values[(cell.row, cell.column)] = (text, ERROR if cell.data_type == "e" else kind)
     cells, uncomputed = _sheet_cells(cached.title, values, formulas)
-    hidden = cached.sheet_state != "visible"
-    return Sheet(cached.title, cells, merged, hidden=hidden, pivot=pivot,
-                 how="feuille masquée / hidden sheet" if hidden else ""), uncomputed
+    return Sheet(cached.title, cells, merged, hidden=cached.sheet_state != "visible", pivot=pivot), uncomputed
 
 
 def _sheet_cells(sheet: str, values: dict[Position, tuple[str, str]],
@@ -275,12 +277,12 @@ def _ods_formulas(path: Path) -> dict[str, dict[Position, str]]:
             elif tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
                 formula = element.get(f"{_ODS_TABLE}formula")
                 if formula:
-                    sheet[(row, column)] = _excel_formula(formula)
+                    sheet[(row, column)] = excel_formula(formula)
                 column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
     return found
 
 
-def _excel_formula(formula: str) -> str:
+def excel_formula(formula: str) -> str:
     """An OpenFormula (`of:=SUM([.C2:.C6];[$Feuille2.A1])`) as Excel writes it (`=SUM(C2:C6,Feuille2!A1)`)."""
     text = _ODS_NAMESPACE.sub("", formula)
 
@@ -519,15 +521,15 @@ def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> Extract
             found.append(_empty_sheet(path.name, sheet))
         for block in blocks:
             title = sheet.name if len(blocks) == 1 else f"{sheet.name} ({block.reference})"
-            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.how))
+            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.notes()))
     text = "\n".join(line for table in tables for line in table.context)
     return ExtractedDocument(name=path.name, kind=spec.kind if spec else "generic", text=text,
                              tables=tuple(tables), problems=tuple(found))
 
 
-def block_table(block: Block, document: str, key: str, title: str, method: str, how: str = "") -> ExtractedTable:
+def block_table(block: Block, document: str, key: str, title: str, method: str, notes: str = "") -> ExtractedTable:
     """One block through the shared grid-to-table layer, its problems pointed at their cells."""
-    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {how}" if how else "")
+    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {notes}" if notes else "")
     grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)

@@ -370,6 +370,6 @@ def test_csv_shapes(tmp_path: Path, text: str, labels: list[str], rows: list[str
     ("of:=SUM([$Feuille2.A1:.A3];[.$B$2])", "=SUM(Feuille2!A1:A3,$B$2)"),
 ])
 def test_ods_formula_written_the_spreadsheet_way(openformula: str, excel: str) -> None:
-    from extractors.spreadsheet import _excel_formula
+    from extractors.spreadsheet import excel_formula
 
-    assert _excel_formula(openformula) == excel
+    assert excel_formula(openformula) == excel
