@@ -31,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError
 from python_calamine import load_workbook as load_calamine
 
-from extractors.grid import guess_kind, is_number
+from extractors.grid import guess_kind, header_rows, is_number
 from extractors.layer import table_from_grid
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import DocumentSpec
@@ -533,7 +533,9 @@ def block_table(block: Block, document: str, key: str, title: str, method: str, 
     grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)
-    table = table_from_grid(grid, key, provenance, header=block.header)
+    # the lines around the block are already its context: only its header is left to find
+    header = header_rows(grid.texts()) if block.header is None else block.header
+    table = table_from_grid(grid, key, provenance, header=header)
     located = tuple(_locate(problem, table) for problem in table.problems)
     return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
 
