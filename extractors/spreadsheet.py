@@ -47,6 +47,7 @@ _CSV_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1"]
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "utf_16": "UTF-16", "utf_32": "UTF-32"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # an encrypted OOXML workbook, or an old binary .xls
 _NUMBER_AS_TEXT_SHOWN = 5                  # addresses quoted in the note on numbers held as text
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 # Stored kinds of a cell (CellSource.stored): what the file holds, before any reading of its text.
@@ -134,9 +135,10 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """Every sheet with both the cached value and the formula of each cell, and a note per sheet
     whose formulas have no stored result (a workbook saved by a program, never computed).
 
-    openpyxl streams the sheets twice in read-only mode (the cached values are only in the
-    data_only reading, the formulas only in the other; its full mode parses pivot caches, 80 %
-    of the time on the USEITI workbook); python-calamine gives the merged ranges."""
+    openpyxl streams the sheets in read-only mode (its full mode parses pivot caches, 80 % of the
+    time on the USEITI workbook), a second time for the formulas when the file holds any (the
+    cached values are only in the data_only reading, the formulas only in the other);
+    python-calamine gives the merged ranges."""
     with path.open("rb") as handle:
         if handle.read(4) == _OLE_MAGIC:
             raise DocumentError(f"{path.name}: classeur protégé par mot de passe, ou ancien format .xls "
@@ -144,11 +146,12 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     values = formulas = None
     try:
         values = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
+        formulas = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         merged = _merged_ranges(path)
         sheets, problems = [], []
-        for cached, typed in zip(values.worksheets, formulas.worksheets, strict=True):
-            sheet, uncomputed = _xlsx_sheet(cached, typed, merged.get(cached.title, ()), _has_pivot(path, typed))
+        for index, cached in enumerate(values.worksheets):
+            typed = formulas.worksheets[index] if formulas is not None else None
+            sheet, uncomputed = _xlsx_sheet(cached, typed, merged.get(cached.title, ()), _has_pivot(path, cached))
             sheets.append(sheet)
             if uncomputed:
                 problems.append(_uncomputed(path.name, sheet.name, uncomputed))
@@ -162,10 +165,16 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
 
 
 def _xlsx_sheet(cached, typed, merged: tuple[Area, ...], pivot: bool) -> tuple[Sheet, list[str]]:
-    """One sheet from its two readings; the addresses of its formulas with no stored result."""
-    formulas = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
-                if getattr(c, "data_type", None) == "f"}
+    """One sheet from its two readings (the formulas' is None when the file holds no formula); the
+    addresses of its formulas with no stored result. Dimensions are not trusted (a file written by
+    a program may state none, and openpyxl would parse the sheet once more to find them)."""
+    formulas = {}
+    if typed is not None:
+        typed.reset_dimensions()
+        formulas = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
+                    if getattr(c, "data_type", None) == "f"}
     values = {}
+    cached.reset_dimensions()
     for row in cached.iter_rows():
         for cell in row:
             if cell.value is not None:
@@ -199,6 +208,14 @@ def _merged_ranges(path: Path) -> dict[str, tuple[Area, ...]]:
                 for name in workbook.sheet_names}
     except CalamineError as error:
         raise ValueError(str(error)) from error
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula (an `<f>` element): when none does, the
+    second reading of every sheet is spared."""
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA_ELEMENT.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _has_pivot(path: Path, sheet) -> bool:

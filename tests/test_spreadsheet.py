@@ -124,7 +124,7 @@ def _with_cached_values(path: Path, values: dict[str, float | str]) -> None:
     xml = parts[sheet].decode()
     for cell, value in values.items():
         kind = ' t="e"' if str(value).startswith("#") else ""
-        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
+        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
         assert count == 1, cell
     parts[sheet] = xml.encode()
     with zipfile.ZipFile(path, "w") as target:
