@@ -21,13 +21,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import charset_normalizer
 from openpyxl import load_workbook
+from openpyxl.packaging.relationship import get_rels_path
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError
+from python_calamine import load_workbook as load_calamine
 
-from extractors.grid import guess_kind, is_number
+from extractors.grid import guess_kind, header_rows, is_number
 from extractors.layer import table_from_grid
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import DocumentSpec
@@ -43,6 +47,7 @@ _CSV_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1"]
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "utf_16": "UTF-16", "utf_32": "UTF-32"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # an encrypted OOXML workbook, or an old binary .xls
 _NUMBER_AS_TEXT_SHOWN = 5                  # addresses quoted in the note on numbers held as text
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 # Stored kinds of a cell (CellSource.stored): what the file holds, before any reading of its text.
@@ -58,6 +63,11 @@ class Sheet:
     merged: tuple[Area, ...] = ()
     hidden: bool = False
     pivot: bool = False                      # holds a pivot table (its cells may not be stored)
+    how: str = ""                            # how it was read, when worth saying (a CSV's delimiter)
+
+    def notes(self) -> str:
+        """What the tables of this sheet say of it in their `reason`."""
+        return ", ".join(filter(None, [self.how, "feuille masquée / hidden sheet" if self.hidden else ""]))
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ class Block:
     rows: tuple[tuple[GridCell, ...], ...]
     context: tuple[str, ...] = ()
     merges: tuple[str, ...] = ()
+    header: int | None = None                # header rows, when the block's shape says it (else the layer finds them)
 
     @property
     def reference(self) -> str:
@@ -113,42 +124,117 @@ def _value_text(value: object, number_format: str = "General") -> tuple[str, str
         return value.isoformat(), DATE
     if isinstance(value, dt.timedelta):
         return str(value), DATE
-    text = str(value)
-    return text, (ERROR if re.fullmatch(r"#[A-Z/0!?]+[!?]?|#N/A", text) else TEXT)
+    return str(value), TEXT
 
 
 def _cannot_open(path: Path, reason: Exception | str) -> DocumentError:
     return DocumentError(f"{path.name}: classeur illisible / unreadable workbook ({reason})")
 
 
-def _xlsx_sheets(path: Path) -> list[Sheet]:
-    """Every sheet with both the cached value and the formula of each cell (openpyxl, loaded twice:
-    the cached values are only in the data_only load, the formulas only in the other)."""
+def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """Every sheet with both the cached value and the formula of each cell, and a note per sheet
+    whose formulas have no stored result (a workbook saved by a program, never computed).
+
+    openpyxl streams the sheets in read-only mode (its full mode parses pivot caches, 80 % of the
+    time on the USEITI workbook), a second time for the formulas when the file holds any (the
+    cached values are only in the data_only reading, the formulas only in the other);
+    python-calamine gives the merged ranges."""
     with path.open("rb") as handle:
         if handle.read(4) == _OLE_MAGIC:
             raise DocumentError(f"{path.name}: classeur protégé par mot de passe, ou ancien format .xls "
                                 f"/ password-protected workbook, or old .xls format")
+    values = formulas = None
     try:
-        formulas = load_workbook(path, data_only=False)
-        values = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
+        merged = _merged_ranges(path)
+        sheets, problems = [], []
+        for index, cached in enumerate(values.worksheets):
+            typed = formulas.worksheets[index] if formulas is not None else None
+            sheet, uncomputed = _xlsx_sheet(cached, typed, merged.get(cached.title, ()), _has_pivot(path, cached))
+            sheets.append(sheet)
+            if uncomputed:
+                problems.append(_uncomputed(path.name, sheet.name, uncomputed))
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as error:
         raise _cannot_open(path, error) from error
-    sheets = []
-    for typed, cached in zip(formulas.worksheets, values.worksheets, strict=True):
-        cells: dict[Position, GridCell] = {}
-        for row in cached.iter_rows():
-            for cell in row:
-                source_cell = typed.cell(cell.row, cell.column)
-                formula = _formula(source_cell.value)
-                if cell.value is None and formula is None:
-                    continue
-                text, stored = _value_text(cell.value, cell.number_format or "General")
-                source = CellSource(sheet=cached.title, cell=cell.coordinate, formula=formula, stored=stored)
-                cells[(cell.row, cell.column)] = GridCell(text, source)
-        merged = tuple((r.min_row, r.min_col, r.max_row, r.max_col) for r in cached.merged_cells.ranges)
-        sheets.append(Sheet(cached.title, cells, merged, hidden=cached.sheet_state != "visible",
-                            pivot=bool(getattr(typed, "_pivots", None))))
-    return sheets
+    finally:
+        for workbook in (values, formulas):
+            if workbook is not None:
+                workbook.close()
+    return sheets, tuple(problems)
+
+
+def _xlsx_sheet(cached, typed, merged: tuple[Area, ...], pivot: bool) -> tuple[Sheet, list[str]]:
+    """One sheet from its two readings (the formulas' is None when the file holds no formula); the
+    addresses of its formulas with no stored result. Dimensions are not trusted (a file written by
+    a program may state none, and openpyxl would parse the sheet once more to find them)."""
+    formulas = {}
+    if typed is not None:
+        typed.reset_dimensions()
+        formulas = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
+                    if getattr(c, "data_type", None) == "f"}
+    values = {}
+    cached.reset_dimensions()
+    for row in cached.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                text, kind = _value_text(cell.value, cell.number_format or "General")
+                values[(cell.row, cell.column)] = (text, ERROR if cell.data_type == "e" else kind)
+    cells, uncomputed = _sheet_cells(cached.title, values, formulas)
+    return Sheet(cached.title, cells, merged, hidden=cached.sheet_state != "visible", pivot=pivot), uncomputed
+
+
+def _sheet_cells(sheet: str, values: dict[Position, tuple[str, str]],
+                 formulas: dict[Position, str | None]) -> tuple[dict[Position, GridCell], list[str]]:
+    """Every cell holding a value or a formula, with its address; the formulas with no stored result."""
+    cells: dict[Position, GridCell] = {}
+    uncomputed = []
+    for position in sorted(formulas.keys() | values.keys()):
+        text, kind = values.get(position, ("", EMPTY))
+        formula = formulas.get(position)
+        reference = address(*position)
+        if formula and kind == EMPTY:
+            uncomputed.append(reference)
+        cells[position] = GridCell(text, CellSource(sheet=sheet, cell=reference, formula=formula, stored=kind))
+    return cells, uncomputed
+
+
+def _merged_ranges(path: Path) -> dict[str, tuple[Area, ...]]:
+    """Each sheet's merged ranges, 1-based (python-calamine)."""
+    try:
+        workbook = load_calamine(path)
+        return {name: tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
+                            for a, b in (workbook.get_sheet_by_name(name).merged_cell_ranges or ()))
+                for name in workbook.sheet_names}
+    except CalamineError as error:
+        raise ValueError(str(error)) from error
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula (an `<f>` element): when none does, the
+    second reading of every sheet is spared."""
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA_ELEMENT.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _has_pivot(path: Path, sheet) -> bool:
+    """Whether a read-only sheet holds a pivot table (its relations name one)."""
+    target = getattr(sheet, "_worksheet_path", None)
+    if not target:
+        return False
+    rels = get_rels_path(target)
+    with zipfile.ZipFile(path) as archive:
+        return rels in archive.namelist() and b"pivotTable" in archive.read(rels)
+
+
+def _uncomputed(document: str, sheet: str, cells: list[str]) -> CellProblem:
+    shown = ", ".join(cells[:_NUMBER_AS_TEXT_SHOWN]) + (" …" if len(cells) > _NUMBER_AS_TEXT_SHOWN else "")
+    return CellProblem(
+        document=document, table="", title=sheet, row=None, column=None, text=shown,
+        reason_fr=f"{len(cells)} formule(s) sans résultat enregistré (classeur jamais recalculé) : seul leur texte est lu",
+        reason_en=f"{len(cells)} formula(s) with no stored result (workbook never recalculated): only their text is read",
+        severity="info", sheet=sheet, cell=cells[0])
 
 
 def _formula(value: object) -> str | None:
@@ -159,29 +245,73 @@ def _formula(value: object) -> str | None:
     return None
 
 
-def _ods_sheets(path: Path) -> list[Sheet]:
-    """Every sheet's values (python-calamine; it reads no formula text and no number format)."""
-    from python_calamine import CalamineError, load_workbook as load_calamine
-
+def _ods_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """Every sheet's values and merged ranges (python-calamine), and its formulas (read from the
+    file's content.xml: calamine gives values only); a note per sheet whose formulas have no result."""
     try:
         workbook = load_calamine(path)
-        sheets = []
+        formulas = _ods_formulas(path)
+        sheets, problems = [], []
         for meta in workbook.sheets_metadata:
             sheet = workbook.get_sheet_by_name(meta.name)
             top, left = sheet.start or (0, 0)
-            cells: dict[Position, GridCell] = {}
+            values = {}
             for r, row in enumerate(sheet.to_python(skip_empty_area=True)):
                 for c, value in enumerate(row):
-                    text, stored = _value_text(None if value == "" else value)
-                    if stored == EMPTY:
-                        continue
-                    position = (top + r + 1, left + c + 1)
-                    cells[position] = GridCell(text, CellSource(sheet=meta.name, cell=address(*position), stored=stored))
+                    text, kind = _value_text(None if value == "" else value)
+                    if kind != EMPTY:
+                        values[(top + r + 1, left + c + 1)] = (text, kind)
+            cells, uncomputed = _sheet_cells(meta.name, values, formulas.get(meta.name, {}))
             merged = tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or ()))
             sheets.append(Sheet(meta.name, cells, merged, hidden=str(meta.visible).lower().endswith("hidden")))
-    except (CalamineError, OSError, ValueError) as error:
+            if uncomputed:
+                problems.append(_uncomputed(path.name, meta.name, uncomputed))
+    except (CalamineError, OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise _cannot_open(path, error) from error
-    return sheets
+    return sheets, tuple(problems)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_REFERENCE = re.compile(r"\[([^\]]*)\]")
+_ODS_NAMESPACE = re.compile(r"^[a-z]+:(?==)")
+
+
+def _ods_formulas(path: Path) -> dict[str, dict[Position, str]]:
+    """The formula of every cell of every sheet, written the spreadsheet way (`of:=SUM([.C2:.C6])`
+    -> `=SUM(C2:C6)`). Repeated rows and columns are counted, never expanded."""
+    found: dict[str, dict[Position, str]] = {}
+    sheet: dict[Position, str] = {}
+    row = column = next_row = 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        for _, element in ElementTree.iterparse(content, events=("start",)):
+            tag = element.tag
+            if tag == f"{_ODS_TABLE}table":
+                sheet = found.setdefault(element.get(f"{_ODS_TABLE}name", ""), {})
+                next_row = 1
+            elif tag == f"{_ODS_TABLE}table-row":
+                row, column = next_row, 1
+                next_row += int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+            elif tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                formula = element.get(f"{_ODS_TABLE}formula")
+                if formula:
+                    sheet[(row, column)] = excel_formula(formula)
+                column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+    return found
+
+
+def excel_formula(formula: str) -> str:
+    """An OpenFormula (`of:=SUM([.C2:.C6];[$Feuille2.A1])`) as Excel writes it (`=SUM(C2:C6,Feuille2!A1)`)."""
+    text = _ODS_NAMESPACE.sub("", formula)
+
+    def reference(match: re.Match[str]) -> str:
+        parts = []
+        for part in match.group(1).split(":"):
+            sheet, _, cell = part.rpartition(".")
+            sheet = sheet.lstrip("$")
+            parts.append(f"{sheet}!{cell}" if sheet and not parts else cell)
+        return ":".join(parts)
+
+    return _ODS_REFERENCE.sub(reference, text).replace(";", ",")
 
 
 def decode_csv(path: Path) -> tuple[str, tuple[CellProblem, ...]]:
@@ -220,8 +350,8 @@ def sniff_delimiter(text: str) -> str:
     return max(scores)[2] if scores else ","
 
 
-def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
-    """The file as one sheet named after it; its problems (encoding); the delimiter found."""
+def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """The file as one sheet named after it (its delimiter said), and its problems (encoding)."""
     text, problems = decode_csv(path)
     delimiter = sniff_delimiter(text)
     name = path.stem
@@ -230,7 +360,8 @@ def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
         for c, value in enumerate(row, 1):
             if value.strip():
                 cells[(r, c)] = GridCell(value, CellSource(sheet=name, cell=address(r, c)))
-    return [Sheet(name, cells)], problems, delimiter
+    shown = {"\t": "tabulation / tab"}.get(delimiter, delimiter)
+    return [Sheet(name, cells, how=f"séparateur « {shown} » / delimiter")], problems
 
 
 # --- cutting a sheet into blocks ----------------------------------------------------------------
@@ -288,14 +419,18 @@ def _aligned(left: set[Position], right: set[Position]) -> bool:
     return single and {r for r, _ in left} == {r for r, _ in right}
 
 
-def _is_line(row: list[GridCell]) -> bool:
-    """A row with a single filled cell of words: a title, a note, a legend entry."""
-    filled = [cell for cell in row if cell.text.strip() or cell.source.formula]
-    return len(filled) == 1 and not filled[0].source.formula and not is_number(filled[0].text)
+def _filled(row: list[GridCell]) -> list[GridCell]:
+    """The row's filled cells, a merged cell once however many columns it spans."""
+    return list({id(cell): cell for cell in row if cell.text.strip() or cell.source.formula}.values())
 
 
-def _line_text(row: list[GridCell]) -> str:
-    return " ".join(cell.text.strip() for cell in row if cell.text.strip())
+def _line(row: list[GridCell]) -> GridCell | None:
+    """The row's one cell when the row is a line of words (a title, a note, a legend entry, a
+    title merged across the table), None otherwise."""
+    filled = _filled(row)
+    if len(filled) == 1 and not filled[0].source.formula and not is_number(filled[0].text):
+        return filled[0]
+    return None
 
 
 def _region(cells: dict[Position, GridCell], region: set[Position]) -> tuple[Area, list[list[GridCell]]]:
@@ -315,12 +450,12 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     filled = {p for p, cell in cells.items() if cell.text.strip() or cell.source.formula}
     if not filled:
         return []
-    tables: list[tuple[Area, list[list[GridCell]], list[str], list[str]]] = []
-    notes: list[tuple[Area, list[str]]] = []
+    tables: list[tuple[Area, list[list[GridCell]], list[GridCell], list[GridCell]]] = []
+    notes: list[tuple[Area, list[GridCell]]] = []
     for region in sorted(_cut(filled), key=min):
         area, rows = _region(cells, region)
-        kept = [i for i, row in enumerate(rows) if not _is_line(row) and any(c.text.strip() or c.source.formula for c in row)]
-        lines = [_line_text(row) for row in rows]
+        lines = [_line(row) for row in rows]
+        kept = [i for i, row in enumerate(rows) if lines[i] is None and _filled(row)]
         if not kept:
             notes.append((area, [line for line in lines if line]))
             continue
@@ -331,16 +466,19 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     if not tables:
         top, left = min(area[0] for area, _ in notes), min(area[1] for area, _ in notes)
         bottom = max(area[2] for area, _ in notes)
-        only = [(GridCell(line, CellSource(sheet=sheet.name)),) for _, lines in notes for line in lines]
-        return [Block(sheet.name, (top, left, bottom, left), tuple(only))]
-    above: list[list[str]] = [[] for _ in tables]
-    below: list[list[str]] = [[] for _ in tables]
+        # one run of lines is a one-column list under its heading; lines apart from each other are notes
+        return [Block(sheet.name, (top, left, bottom, left), tuple((line,) for _, lines in notes for line in lines),
+                      header=None if len(notes) == 1 else 0)]
+    above: list[list[GridCell]] = [[] for _ in tables]
+    below: list[list[GridCell]] = [[] for _ in tables]
     for area, lines in notes:
         index, is_above = _nearest_table(area, [table[0] for table in tables])
         (above if is_above else below)[index].extend(lines)
     return [
-        Block(sheet.name, area, tuple(tuple(row) for row in rows), tuple(above[i] + leading + trailing + below[i]),
-              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)))
+        Block(sheet.name, area, tuple(tuple(row) for row in rows),
+              tuple(line.text.strip() for line in above[i] + leading + trailing + below[i]),
+              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)),
+              header=1 if len(rows) == 1 and not any(is_number(cell.text) for cell in rows[0]) else None)
         for i, (area, rows, leading, trailing) in enumerate(tables)
     ]
 
@@ -377,13 +515,15 @@ def read_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
     Raises DocumentError (one line naming the file) when the file cannot be read at all."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        sheets, problems, delimiter = _csv_sheets(path)
+        sheets, problems = _csv_sheets(path)
         return sheets, problems, "csv"
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: fichier vide / empty file")
     if suffix == ".ods":
-        return _ods_sheets(path), (), "ods"
-    return _xlsx_sheets(path), (), "xlsx"
+        sheets, problems = _ods_sheets(path)
+        return sheets, problems, "ods"
+    sheets, problems = _xlsx_sheets(path)
+    return sheets, problems, "xlsx"
 
 
 def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> ExtractedDocument:
@@ -398,21 +538,23 @@ def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> Extract
             found.append(_empty_sheet(path.name, sheet))
         for block in blocks:
             title = sheet.name if len(blocks) == 1 else f"{sheet.name} ({block.reference})"
-            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.hidden))
+            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.notes()))
     text = "\n".join(line for table in tables for line in table.context)
     return ExtractedDocument(name=path.name, kind=spec.kind if spec else "generic", text=text,
                              tables=tuple(tables), problems=tuple(found))
 
 
-def block_table(block: Block, document: str, key: str, title: str, method: str, hidden: bool = False) -> ExtractedTable:
+def block_table(block: Block, document: str, key: str, title: str, method: str, notes: str = "") -> ExtractedTable:
     """One block through the shared grid-to-table layer, its problems pointed at their cells."""
-    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (" (feuille masquée / hidden sheet)" if hidden else "")
+    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {notes}" if notes else "")
     grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)
-    table = table_from_grid(grid, key, provenance)
+    # the lines around the block are already its context: only its header is left to find
+    header = header_rows(grid.texts()) if block.header is None else block.header
+    table = table_from_grid(grid, key, provenance, header=header)
     located = tuple(_locate(problem, table) for problem in table.problems)
-    return replace(table, merges=block.merges, problems=located + _numbers_as_text(table))
+    return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
 
 
 def _locate(problem: CellProblem, table: ExtractedTable) -> CellProblem:
@@ -435,8 +577,7 @@ def _numbers_as_text(table: ExtractedTable) -> tuple[CellProblem, ...]:
         return ()
     found = []
     for column in table.columns:
-        for index, source in table.sources[column.key].items():
-            text = table.cells.loc[index, column.key]
+        for source, text in zip(table.sources[column.key], table.cells[column.key], strict=True):
             if isinstance(source, CellSource) and source.stored == TEXT and text and _whole_number(text):
                 found.append((source, text))
     if not found:

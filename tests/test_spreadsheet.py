@@ -84,8 +84,12 @@ def test_useiti_run_locates_findings_by_sheet_and_cell(tmp_path: Path) -> None:
     (raw / USEITI.name).write_bytes(USEITI.read_bytes())
     assert main(["run", str(raw), "--out", str(tmp_path / "out")]) == 0
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
-    noted = [r for r in results["results"] if r["document"] == USEITI.name and r["location"].get("cell") == "AG12"]
+    mine = [r for r in results["results"] if r["document"] == USEITI.name]
+    noted = [r for r in mine if r["location"].get("cell") == "AG12"]
     assert noted and noted[0]["location"]["sheet"] == "Data" and "page" not in noted[0]["location"]
+    # every result on the workbook, whichever check made it, names its sheet, and its cell or block
+    assert mine and all(r["location"].get("sheet") for r in mine)
+    assert all(r["location"].get("cell") for r in mine if r["location"]["sheet"] != "Pivot Table")
     csv_text = (tmp_path / "out" / "discrepancies.csv").read_text(encoding="utf-8")
     assert ",Data,AG12," in csv_text
     assert "Data!AG12" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
@@ -111,14 +115,16 @@ def test_summary_data_csv_rows_and_cells() -> None:
 # --- workbooks built here ---------------------------------------------------------------------
 
 
-def _with_cached_values(path: Path, values: dict[str, float]) -> None:
-    """Write the cached results Excel would have stored beside each formula (openpyxl stores none)."""
+def _with_cached_values(path: Path, values: dict[str, float | str]) -> None:
+    """Write the cached results Excel would have stored beside each formula (openpyxl stores none);
+    a text starting with `#` is stored as an error value."""
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
     xml = parts[sheet].decode()
     for cell, value in values.items():
-        xml, count = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\g<1><v>{value}</v>", xml)
+        kind = ' t="e"' if str(value).startswith("#") else ""
+        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
         assert count == 1, cell
     parts[sheet] = xml.encode()
     with zipfile.ZipFile(path, "w") as target:
@@ -133,6 +139,7 @@ def _payments_workbook(path: Path) -> Path:
     sheet = workbook.active
     sheet.title = "Paiements"
     sheet["A1"] = "Paiements des sociétés minières 2023 (FCFA)"
+    sheet.merge_cells("A1:D1")                               # a title merged across the table
     sheet["A2"], sheet["B2"], sheet["D2"] = "Société", "Montants déclarés", "Écart"
     sheet.merge_cells("B2:C2")
     sheet["B3"], sheet["C3"] = "Gouvernement", "Entreprise"
@@ -158,7 +165,7 @@ def test_workbook_blocks_notes_merged_header_and_both_values(tmp_path: Path) -> 
     assert payments.context == ("Paiements des sociétés minières 2023 (FCFA)", "Source : déclarations ITIE 2023")
     assert [c.label for c in payments.columns] == ["Société", "Montants déclarés Gouvernement",
                                                   "Montants déclarés Entreprise", "Écart"]
-    assert payments.merges and "B2:C2" in payments.merges[0]
+    assert [m for m in payments.merges if "B2:C2" in m] == [m for m in payments.merges if "fusionnée" in m] != []
     assert list(payments.cells[ROW_LABEL]) == ["SOMILO", "Resolute", "B2Gold", "Randgold", "Wagner", "Total"]
     # the cached value and the formula of the same cell
     total = payments.sources.at[5, "c1"]
@@ -195,10 +202,25 @@ def test_sum_counting_a_subtotal_twice(tmp_path: Path) -> None:
         sheet.append(row)
     path = tmp_path / "double.xlsx"
     workbook.save(path)
-    table = extract_spreadsheet(path).tables[0]
-    failed = [f for f in check_formulas(table) if f.status == "fail"]
+    document = extract_spreadsheet(path)
+    failed = [f for f in check_formulas(document.tables[0]) if f.status == "fail"]
     assert [(f.location.cell, f.expected, f.observed) for f in failed] == [("B7", "B5:B6", "B2:B6")]
     assert "B4" in failed[0].message_en
+    # saved by a program, never computed: the formulas' missing results are said
+    assert [(p.sheet, p.cell, p.text) for p in document.problems] == [("Sheet", "B4", "B4, B7")]
+
+
+def test_formula_giving_an_error(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in (["Poste", "Montant", "Part"], ["Redevances", 10, "=B2/B$4"], ["Taxes", 0, "=B3/B$4"],
+                ["Total", "=SUM(B2:B3)", ""]):
+        sheet.append(row)
+    path = tmp_path / "error.xlsx"
+    workbook.save(path)
+    _with_cached_values(path, {"B4": 10, "C2": 1, "C3": "#DIV/0!"})
+    findings = [f for f in check_formulas(extract_spreadsheet(path).tables[0]) if f.status == "fail"]
+    assert [(f.location.cell, f.observed, f.location.text) for f in findings] == [("C3", "#DIV/0!", "=B3/B$4")]
 
 
 def test_no_formula_no_finding(tmp_path: Path) -> None:
@@ -251,7 +273,12 @@ def test_ods_read(tmp_path: Path) -> None:
         '<table:table-cell office:value-type="string"><text:p>Montant</text:p></table:table-cell></table:table-row>'
         '<table:table-row><table:table-cell office:value-type="string"><text:p>Redevance</text:p></table:table-cell>'
         '<table:table-cell office:value-type="float" office:value="1500.5"><text:p>1500,5</text:p></table:table-cell>'
-        '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>'
+        '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>Taxe</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="float" office:value="200"><text:p>200</text:p>'
+        '</table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>Total</text:p></table:table-cell><table:table-cell table:formula="of:=SUM([.B2:.B3])" '
+        'office:value-type="float" office:value="1700.5"><text:p>1700,5</text:p></table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>'
     )
     path = tmp_path / "recettes.ods"
     with zipfile.ZipFile(path, "w") as archive:
@@ -264,8 +291,11 @@ def test_ods_read(tmp_path: Path) -> None:
                          '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
                          'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
     table = read(path, None).tables[0]
-    assert table.provenance.method == "ods" and table.values.at[0, "c1"] == 1500.5
+    assert table.provenance.method == "ods" and list(table.values["c1"]) == [1500.5, 200.0, 1700.5]
     assert table.sources.at[0, "c1"].address() == "Recettes!B2"
+    # the formula is read from the file's XML, written the spreadsheet way, and checked
+    assert table.sources.at[2, "c1"].formula == "=SUM(B2:B3)"
+    assert [(f.location.cell, f.status) for f in check_formulas(table)] == [("B4", "pass")]
 
 
 @pytest.mark.parametrize(("name", "data", "said"), [
@@ -281,3 +311,65 @@ def test_bad_spreadsheet_is_one_line(tmp_path: Path, name: str, data: bytes, sai
     with pytest.raises(DocumentError) as error:
         read(path, None)
     assert str(error.value).startswith(said) and "\n" not in str(error.value)
+
+
+def test_sheet_of_lines_only_is_kept(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Chiffres"
+    workbook.active.append(["Flux", "Montant"])
+    workbook.active.append(["Redevance", 12])
+    notes = workbook.create_sheet("Notes")
+    notes["B2"], notes["B4"] = "Données collectées par l'Administrateur Indépendant", "Période : 2023"
+    hidden = workbook.create_sheet("Masquée")
+    hidden.sheet_state = "hidden"
+    hidden.append(["a", "b"])
+    hidden.append(["x", 1])
+    path = tmp_path / "notes.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    assert [t.provenance.title for t in document.tables] == ["Chiffres", "Notes", "Masquée"]
+    lines = document.tables[1]
+    assert list(lines.cells["c0"]) == ["Données collectées par l'Administrateur Indépendant", "Période : 2023"]
+    assert [source.address() for source in lines.sources["c0"]] == ["Notes!B2", "Notes!B4"]
+    assert "hidden sheet" in document.tables[2].provenance.reason
+
+
+def test_formula_checks_stay_silent_on_legitimate_layouts(tmp_path: Path) -> None:
+    """A running balance typed on its first row, a SUBTOTAL over SUBTOTALs, a percentage total:
+    nothing to report."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mois", "Recette", "Cumul"])
+    sheet.append(["Janvier", 10, 10])
+    for r, month in enumerate(["Février", "Mars", "Avril", "Mai", "Juin", "Juillet"], start=3):
+        sheet.append([month, 5 * r, f"=C{r - 1}+B{r}"])
+    sheet.append(["Sous-total", "=SUBTOTAL(9,B2:B8)", ""])
+    sheet.append(["Août", 7, ""])
+    sheet.append(["Total", "=SUBTOTAL(9,B2:B10)", ""])
+    path = tmp_path / "cumul.xlsx"
+    workbook.save(path)
+    findings = check_formulas(extract_spreadsheet(path).tables[0])
+    assert [f for f in findings if f.status == "fail"] == []
+    assert [(f.location.cell, f.status) for f in findings] == [("B9", "pass")]
+
+
+@pytest.mark.parametrize(("text", "labels", "rows"), [
+    ("Société,Flux,Montant\n", ["Société", "Flux", "Montant"], []),        # a header and nothing declared
+    ("Société\nSOMILO\nResolute\n", ["Société"], ["SOMILO", "Resolute"]),  # one column under its heading
+])
+def test_csv_shapes(tmp_path: Path, text: str, labels: list[str], rows: list[str]) -> None:
+    path = tmp_path / "forme.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == labels and list(table.cells["c0"]) == rows
+
+
+@pytest.mark.parametrize(("openformula", "excel"), [
+    ("of:=SUM([.C2:.C6])", "=SUM(C2:C6)"),
+    ("of:=[.B4]-[.C4]", "=B4-C4"),
+    ("of:=SUM([$Feuille2.A1:.A3];[.$B$2])", "=SUM(Feuille2!A1:A3,$B$2)"),
+])
+def test_ods_formula_written_the_spreadsheet_way(openformula: str, excel: str) -> None:
+    from extractors.spreadsheet import excel_formula
+
+    assert excel_formula(openformula) == excel
