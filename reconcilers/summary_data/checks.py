@@ -94,12 +94,11 @@ def check_declaration(declaration: Declaration, materiality: Materiality) -> Dec
                             _entries(declaration, "5", "company", "value"), currencies, materiality)
         streams = compare(_entries(declaration, "4", "stream", "value"),
                           _entries(declaration, "5", "stream", "value"), currencies, materiality)
-        for side, items, check, left in (("companies", companies, "company_total", "3a"),
-                                         ("streams", streams, "stream_total", "4")):
-            reason = _systemic(declaration, items, check, left, found)
-            if reason:
-                systemic[side] = reason
-            _report_comparisons(items, check, left, "5", currencies, materiality, found, systemic=reason)
+        systemic = _systemic(declaration, {"companies": (companies, "3a"), "streams": (streams, "4")}, found)
+        _report_comparisons(companies, "company_total", "3a", "5", currencies, materiality, found,
+                            systemic=systemic.get("companies"))
+        _report_comparisons(streams, "stream_total", "4", "5", currencies, materiality, found,
+                            systemic=systemic.get("streams"))
     _check_gfs(declaration, found)
     _check_duplicates(declaration, found)
     _check_cells(declaration, found)
@@ -331,44 +330,69 @@ def _rule(materiality: Materiality, currencies: Currencies, lang: str) -> str:
     return f"threshold: {margin}% of the total and at least {floor}"
 
 
-def _systemic(declaration: Declaration, items: list[Comparison], check: str, left: str, found: _Findings) -> str:
-    """One finding when most subjects of Part 5 disagree with their totals: Part 5 does not support
-    them as a whole (the README's upstream fault is one such case), rather than one line per subject."""
+@dataclass(frozen=True)
+class _Unsupported:
+    """How one side fares against Part 5 when Part 5 cannot support it line by line."""
+
+    fr: str
+    en: str
+    stated: float
+    lines: float
+    unit: str
+    worst: tuple[Location, ...]
+
+
+def _unsupported(items: list[Comparison], left: str, blank: int, values: int) -> _Unsupported | None:
+    """Part 5 does not support this side when most of its values are blank or most subjects disagree."""
     judged = [c for c in items if c.status in ("agrees", "differs", "no_lines", "not_listed")]
     wrong = [c for c in judged if c.status != "agrees"]
-    part5 = declaration.rows("5")
-    values = [read_figure(record.get("value", "")) for _, _, record in part5]
-    blank = sum(1 for v in values if v.kind == "blank")
-    mostly_blank = bool(values) and blank > SYSTEMIC_SHARE * len(values)
+    mostly_blank = bool(values) and blank > SYSTEMIC_SHARE * values
     mostly_wrong = len(judged) >= SYSTEMIC_MINIMUM and len(wrong) > SYSTEMIC_SHARE * len(judged)
     if not (mostly_blank or mostly_wrong):
-        return ""
+        return None
     counts = Counter(c.status for c in judged)
+    figures = {"judged": len(judged)} | {s: counts[s] for s in ("agrees", "differs", "no_lines", "not_listed")}
+    n = {key: format_number(value, "fr") for key, value in figures.items()}
+    e = {key: format_number(value, "en") for key, value in figures.items()}
     stated = sum(c.stated for c in judged if c.stated is not None)
     lines = sum(c.lines for c in judged if c.lines is not None)
     unit = next((c.currency for c in judged if c.currency), "")
-    who_fr, who_en = ("entreprises", "companies") if check == "company_total" else ("flux", "streams")
-    worst = sorted((c for c in wrong if c.difference is not None or c.stated is not None),
-                   key=lambda c: -abs(c.difference if c.difference is not None else (c.stated or 0.0)))
-    evidence = tuple(c.location for c in worst[:EVIDENCE_KEPT] if c.location)
-    figures = {"judged": len(judged), "blank": blank, "values": len(values)} | {
-        status: counts[status] for status in ("agrees", "differs", "no_lines", "not_listed")}
-    n = {key: format_number(value, "fr") for key, value in figures.items()}
-    e = {key: format_number(value, "en") for key, value in figures.items()}
-    fr = (f"La partie 5 ne justifie pas la partie {left} : sur {n['judged']} {who_fr} comparé(e)s, "
-          f"{n['agrees']} concordent, {n['differs']} diffèrent, {n['no_lines']} ont un total sans montant "
-          f"en partie 5, {n['not_listed']} n’ont que des lignes en partie 5 ; {n['blank']} des {n['values']} "
-          f"valeurs de la partie 5 sont vides. Total partie {left} {_money(stated, unit, 'fr')}, somme partie 5 "
-          f"{_money(lines, unit, 'fr')}. Contrôle ligne à ligne suspendu : le détail est dans le tableau du rapport.")
-    en = (f"Part 5 does not support Part {left}: of {e['judged']} {who_en} compared, {e['agrees']} agree, "
-          f"{e['differs']} differ, {e['no_lines']} have a total and no Part 5 amount, {e['not_listed']} "
-          f"have only Part 5 lines; {e['blank']} of the {e['values']} Part 5 values are blank. Part {left} total "
-          f"{_money(stated, unit, 'en')}, Part 5 sum {_money(lines, unit, 'en')}. Line-by-line check suspended: "
-          f"the detail is in the report's table.")
-    found.add(check, "fail", "error", "Part 5", "systemic", fr, en, expected=lines, observed=stated, unit=unit,
-              evidence=evidence, location=Location(table=", ".join(dict.fromkeys(
-                  piece.table.document for piece in declaration.parts.get("5", ())))))
-    return en
+    who_fr, who_en = ("entreprises", "companies") if left == "3a" else ("flux", "streams")
+    worst = sorted((c for c in wrong if c.location is not None),
+                   key=lambda c: -abs(c.difference if c.difference is not None else (c.stated or c.lines or 0.0)))
+    fr = (f"partie {left} : sur {n['judged']} {who_fr} comparé(e)s, {n['agrees']} concordent, {n['differs']} "
+          f"diffèrent, {n['no_lines']} ont un total sans montant en partie 5, {n['not_listed']} n’ont que des "
+          f"lignes en partie 5 ; total partie {left} {_money(stated, unit, 'fr')}, somme partie 5 "
+          f"{_money(lines, unit, 'fr')}.")
+    en = (f"Part {left}: of {e['judged']} {who_en} compared, {e['agrees']} agree, {e['differs']} differ, "
+          f"{e['no_lines']} have a total and no Part 5 amount, {e['not_listed']} have only Part 5 lines; "
+          f"Part {left} total {_money(stated, unit, 'en')}, Part 5 sum {_money(lines, unit, 'en')}.")
+    return _Unsupported(fr, en, stated, lines, unit, tuple(c.location for c in worst[:EVIDENCE_KEPT]))
+
+
+def _systemic(declaration: Declaration, sides: dict[str, tuple[list[Comparison], str]], found: _Findings) -> dict[str, str]:
+    """One finding per declaration when Part 5 cannot support Part 3a or Part 4 (the README's upstream
+    fault is one such case), with the counts of each side, instead of one line per company or stream."""
+    values = [read_figure(record.get("value", "")) for _, _, record in declaration.rows("5")]
+    blank = sum(1 for v in values if v.kind == "blank")
+    unsupported = {side: u for side, (items, left) in sides.items()
+                   if (u := _unsupported(items, left, blank, len(values))) is not None}
+    if not unsupported:
+        return {}
+    first = next(iter(unsupported.values()))
+    fr = (f"La partie 5 ne justifie pas les autres parties : {format_number(blank, 'fr')} des "
+          f"{format_number(len(values), 'fr')} valeurs de la partie 5 sont vides. "
+          + " ".join(u.fr[0].upper() + u.fr[1:] for u in unsupported.values())
+          + " Contrôle ligne à ligne suspendu : le détail est dans les tableaux du rapport.")
+    en = (f"Part 5 does not support the other parts: {format_number(blank, 'en')} of the "
+          f"{format_number(len(values), 'en')} Part 5 values are blank. "
+          + " ".join(u.en for u in unsupported.values())
+          + " Line-by-line check suspended: the detail is in the report's tables.")
+    files = ", ".join(dict.fromkeys(piece.table.document for piece in declaration.parts.get("5", ())))
+    found.add("company_total", "fail", "error", "Part 5", "systemic", fr, en, expected=first.lines,
+              observed=first.stated, unit=first.unit, evidence=tuple(loc for u in unsupported.values() for loc in u.worst),
+              location=Location(table=files))
+    return {side: u.en for side, u in unsupported.items()}
 
 
 def _coverage(declaration: Declaration, agencies: list[Comparison], currencies: Currencies) -> tuple[float | None, float]:
