@@ -536,6 +536,7 @@ DECLARATION_LABELS: dict[str, dict[str, str]] = {
         "agencies": "Entités de l’État : total déclaré (partie 3b) et lignes de la partie 4",
         "companies": "Entreprises : paiements déclarés (partie 3a) et lignes de la partie 5",
         "streams": "Flux de revenus : partie 4 et partie 5",
+        "classifications": "Classifications GFS : partie 4 et partie 5 (flux classés selon la partie 4)",
         "name": "Nom", "stated": "Total déclaré", "lines": "Somme des lignes", "count": "Lignes",
         "difference": "Écart", "status": "Statut", "note": "Remarque", "parts": "Parties lues",
         "systemic": "Non réconcilié ligne à ligne", "chart": "Entités : total déclaré et somme des lignes",
@@ -551,6 +552,7 @@ DECLARATION_LABELS: dict[str, dict[str, str]] = {
         "agencies": "Government agencies: total reported (Part 3b) and Part 4 lines",
         "companies": "Companies: payments reported (Part 3a) and Part 5 lines",
         "streams": "Revenue streams: Part 4 and Part 5",
+        "classifications": "GFS classifications: Part 4 and Part 5 (streams classified as in Part 4)",
         "name": "Name", "stated": "Stated total", "lines": "Sum of lines", "count": "Lines",
         "difference": "Difference", "status": "Status", "note": "Note", "parts": "Parts read",
         "systemic": "Not reconciled line by line", "chart": "Agencies: stated total and sum of lines",
@@ -590,6 +592,7 @@ class DeclarationView:
     agencies: list[ComparisonRow]
     companies: list[ComparisonRow]
     streams: list[ComparisonRow]
+    classifications: list[ComparisonRow]
     systemic: list[FindingView]
     chart: ChartView | None
     failed: list[tuple[str, list[FindingView]]]
@@ -650,6 +653,7 @@ def declaration_view(result: Any, lang: str, anchors: Anchors) -> DeclarationVie
         period=f"{declaration.start or '?'} – {declaration.end or '?'}", currency=currency, rule=rule,
         coverage=coverage, parts=parts, agencies=_comparison_rows(result.agencies, lang),
         companies=_comparison_rows(result.companies, lang), streams=_comparison_rows(result.streams, lang),
+        classifications=_comparison_rows(result.classifications, lang),
         systemic=systemic, chart=chart, failed=group_by_check(v for v in failed if v not in systemic),
         passed=group_by_check(v for v in views if v.finding.status == "pass"),
         passed_count=len(views) - len(failed),

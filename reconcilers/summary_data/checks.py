@@ -52,6 +52,7 @@ class DeclarationResult:
     systemic: dict[str, str] = field(default_factory=dict)    # side -> why it was not reconciled line by line
     revenue_total: float | None = None         # Part 4, in the declared currency
     revenue_reconciled: float | None = None    # of which agencies that agree
+    classifications: tuple[Comparison, ...] = ()   # Part 4 against Part 5 per GFS classification
 
     @property
     def coverage(self) -> float | None:
@@ -89,23 +90,29 @@ def check_declaration(declaration: Declaration, materiality: Materiality) -> Dec
     systemic: dict[str, str] = {}
     companies: list[Comparison] = []
     streams: list[Comparison] = []
+    classifications: list[Comparison] = []
     if declaration.parts.get("5"):
         companies = compare(_entries(declaration, "3a", "company", "payments"),
                             _entries(declaration, "5", "company", "value"), currencies, materiality)
         streams = compare(_entries(declaration, "4", "stream", "value"),
                           _entries(declaration, "5", "stream", "value"), currencies, materiality)
-        systemic = _systemic(declaration, {"companies": (companies, "3a"), "streams": (streams, "4")}, found)
+        classifications = compare(_entries(declaration, "4", "gfs", "value"), _gfs_entries(declaration),
+                                  currencies, materiality)
+        systemic = _systemic(declaration, {"companies": (companies, "3a"), "streams": (streams, "4"),
+                                           "classifications": (classifications, "4")}, found)
         _report_comparisons(companies, "company_total", "3a", "5", currencies, materiality, found,
                             systemic=systemic.get("companies"))
         _report_comparisons(streams, "stream_total", "4", "5", currencies, materiality, found,
                             systemic=systemic.get("streams"))
+        _report_comparisons(classifications, "stream_total", "4", "5", currencies, materiality, found,
+                            systemic=systemic.get("classifications"))
     _check_gfs(declaration, found)
     _check_duplicates(declaration, found)
     _check_cells(declaration, found)
     _check_counts(declaration, found)
     total, reconciled = _coverage(declaration, agencies, currencies)
     return DeclarationResult(declaration, currencies, materiality, tuple(found.items), tuple(agencies),
-                             tuple(companies), tuple(streams), systemic, total, reconciled)
+                             tuple(companies), tuple(streams), systemic, total, reconciled, tuple(classifications))
 
 
 # --- Parts and period --------------------------------------------------------------------------------------
@@ -238,6 +245,21 @@ def _entries(declaration: Declaration, part: str, name_field: str, value_field: 
     return entries
 
 
+def _gfs_entries(declaration: Declaration) -> list[Entry]:
+    """Part 5 lines under the GFS classification Part 4 gives their revenue stream (Part 5 has none of its
+    own); a stream Part 4 classifies two ways, or not at all, is left out."""
+    classes: dict[str, set[str]] = defaultdict(set)
+    for _, _, record in declaration.rows("4"):
+        if record.get("stream") and record.get("gfs"):
+            classes[core_name(record["stream"])].add(record["gfs"].strip())
+    entries = []
+    for entry in _entries(declaration, "5", "stream", "value"):
+        known = classes.get(core_name(entry.name), set())
+        if len(known) == 1:
+            entries.append(Entry(next(iter(known)), entry.value, entry.currency, entry.locate))
+    return entries
+
+
 _WHAT = {
     "agency_total": ("l’entité", "agency", "total déclaré (partie 3b)", "total reported (Part 3b)",
                      "somme de ses lignes de la partie 4", "sum of its Part 4 lines"),
@@ -342,7 +364,11 @@ class _Unsupported:
     worst: tuple[Location, ...]
 
 
-def _unsupported(items: list[Comparison], left: str, blank: int, values: int) -> _Unsupported | None:
+_SIDES = {"companies": ("entreprises", "companies"), "streams": ("flux", "streams"),
+          "classifications": ("classifications GFS", "GFS classifications")}
+
+
+def _unsupported(side: str, items: list[Comparison], left: str, blank: int, values: int) -> _Unsupported | None:
     """Part 5 does not support this side when most of its values are blank or most subjects disagree."""
     judged = [c for c in items if c.status in ("agrees", "differs", "no_lines", "not_listed")]
     wrong = [c for c in judged if c.status != "agrees"]
@@ -357,7 +383,7 @@ def _unsupported(items: list[Comparison], left: str, blank: int, values: int) ->
     stated = sum(c.stated for c in judged if c.stated is not None)
     lines = sum(c.lines for c in judged if c.lines is not None)
     unit = next((c.currency for c in judged if c.currency), "")
-    who_fr, who_en = ("entreprises", "companies") if left == "3a" else ("flux", "streams")
+    who_fr, who_en = _SIDES[side]
     worst = sorted((c for c in wrong if c.location is not None),
                    key=lambda c: -abs(c.difference if c.difference is not None else (c.stated or c.lines or 0.0)))
     fr = (f"partie {left} : sur {n['judged']} {who_fr} comparé(e)s, {n['agrees']} concordent, {n['differs']} "
@@ -376,7 +402,7 @@ def _systemic(declaration: Declaration, sides: dict[str, tuple[list[Comparison],
     values = [read_figure(record.get("value", "")) for _, _, record in declaration.rows("5")]
     blank = sum(1 for v in values if v.kind == "blank")
     unsupported = {side: u for side, (items, left) in sides.items()
-                   if (u := _unsupported(items, left, blank, len(values))) is not None}
+                   if (u := _unsupported(side, items, left, blank, len(values))) is not None}
     if not unsupported:
         return {}
     first = next(iter(unsupported.values()))
