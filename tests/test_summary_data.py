@@ -206,7 +206,7 @@ def test_the_upstream_part5_fault_is_one_finding_per_declaration(checked):
     assert "2 619 des 3 418 valeurs" in systemic.message_fr
     assert systemic.observed == pytest.approx(sum(c.stated for c in result.companies if c.status in
                                                   ("agrees", "differs", "no_lines")))
-    assert len(result.companies) > 200 and set(result.systemic) == {"companies", "streams"}
+    assert len(result.companies) > 200 and set(result.systemic) == {"companies", "streams", "classifications"}
     assert [f for f in result.findings if f.check == "stream_total"] == []      # the same finding speaks for streams
     assert "Part 4: of 24 streams compared, 0 agree" in systemic.message_en
 
