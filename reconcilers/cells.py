@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from extractors.quantity import BASE_UNIT
+from extractors.quantity import base_unit
 from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.finding import Finding, Location
 
@@ -106,7 +106,8 @@ def _plain(value: object) -> object:
 
 
 def unit_of(table: ExtractedTable, column: str) -> str:
-    return BASE_UNIT.get(table.column(column).type, "")
+    spec = table.column(column)
+    return base_unit(spec.type, spec.unit)
 
 
 def row_index(table: ExtractedTable, row: str) -> int:
