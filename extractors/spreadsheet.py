@@ -48,6 +48,7 @@ _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # an encrypted OOXML workbook, or an old binary .xls
 _NUMBER_AS_TEXT_SHOWN = 5                  # addresses quoted in the note on numbers held as text
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+_SEP_LINE = re.compile(r"sep=(.)\r?\n")
 
 
 # Stored kinds of a cell (CellSource.stored): what the file holds, before any reading of its text.
@@ -353,7 +354,9 @@ def sniff_delimiter(text: str) -> str:
 def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """The file as one sheet named after it (its delimiter said), and its problems (encoding)."""
     text, problems = decode_csv(path)
-    delimiter = sniff_delimiter(text)
+    declared = _SEP_LINE.match(text)             # Excel's `sep=;` first line names the delimiter
+    delimiter = declared.group(1) if declared else sniff_delimiter(text)
+    text = text[declared.end():] if declared else text
     name = path.stem
     cells: dict[Position, GridCell] = {}
     for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):

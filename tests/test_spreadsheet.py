@@ -249,6 +249,14 @@ def test_csv_windows_1252_semicolons(tmp_path: Path) -> None:
     assert [p.severity for p in document.problems] == ["info"] and "Windows-1252" in document.problems[0].reason_fr
 
 
+def test_csv_excel_sep_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("sep=;\nFlux;Montant\nRedevance;1,5\n", encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == ["Flux", "Montant"] and table.values.at[0, "c1"] == 1.5
+    assert table.sources.at[0, "c1"].address() == "export!B2"
+
+
 @pytest.mark.parametrize(("text", "delimiter"), [
     ('a,b,c\n1,"2,5",3\n', ","), ("a;b;c\n1;2,5;3\n", ";"), ("a\tb\n1\t2\n", "\t"), ("a|b\n1|2\n", "|"),
 ])
