@@ -31,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from python_calamine import CalamineError
 from python_calamine import load_workbook as load_calamine
 
-from extractors.grid import guess_kind, header_rows, is_number
+from extractors.grid import guess_kind, header_rows, is_number, row_kind
 from extractors.layer import table_from_grid
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import DocumentSpec
@@ -48,6 +48,7 @@ _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # an encrypted OOXML workbook, or an old binary .xls
 _NUMBER_AS_TEXT_SHOWN = 5                  # addresses quoted in the note on numbers held as text
 _FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+_SEP_LINE = re.compile(r"sep=(.)\r?\n")
 
 
 # Stored kinds of a cell (CellSource.stored): what the file holds, before any reading of its text.
@@ -353,7 +354,9 @@ def sniff_delimiter(text: str) -> str:
 def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """The file as one sheet named after it (its delimiter said), and its problems (encoding)."""
     text, problems = decode_csv(path)
-    delimiter = sniff_delimiter(text)
+    declared = _SEP_LINE.match(text)             # Excel's `sep=;` first line names the delimiter
+    delimiter = declared.group(1) if declared else sniff_delimiter(text)
+    text = text[declared.end():] if declared else text
     name = path.stem
     cells: dict[Position, GridCell] = {}
     for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
@@ -396,27 +399,65 @@ def _runs(indexes: Iterable[int]) -> list[tuple[int, int]]:
 
 def _cut(positions: set[Position]) -> list[set[Position]]:
     """The regions the filled cells form when cut at fully blank rows, then at fully blank columns,
-    recursively. A single column split off beside a part filled on exactly the same rows stays with
-    it (labels and their descriptions with a blank spacer column between them)."""
+    recursively. Two parts side by side filled on exactly the same rows stay one region when one
+    blank column parts them or one of them is a single column (a spacer column inside a table,
+    labels and their descriptions)."""
     row_runs = _runs(r for r, _ in positions)
     if len(row_runs) > 1:
         return [region for a, b in row_runs for region in _cut({p for p in positions if a <= p[0] <= b})]
     parts: list[set[Position]] = []
+    previous_end = 0
     for a, b in _runs(c for _, c in positions):
         part = {p for p in positions if a <= p[1] <= b}
-        if parts and _aligned(parts[-1], part):
+        if parts and _aligned(parts[-1], part, a - previous_end - 1):
             parts[-1] |= part
         else:
             parts.append(part)
+        previous_end = b
     if len(parts) > 1:
         return [region for part in parts for region in _cut(part)]
     return [positions]
 
 
-def _aligned(left: set[Position], right: set[Position]) -> bool:
-    """Two parts side by side filled on the same rows, one of them a single column."""
+def _aligned(left: set[Position], right: set[Position], gap: int) -> bool:
+    """Two parts side by side, `gap` blank columns apart, that read as one table."""
     single = len({c for _, c in left}) == 1 or len({c for _, c in right}) == 1
-    return single and {r for r, _ in left} == {r for r, _ in right}
+    return (single or gap == 1) and {r for r, _ in left} == {r for r, _ in right}
+
+
+def _rejoined(regions: list[set[Position]], cells: dict[Position, GridCell]) -> list[set[Position]]:
+    """Regions one blank row apart that are one table: a total row left under its items after a
+    blank row, a header row left over its body. Both must stand within the other's columns."""
+    regions = list(regions)
+    joined = True
+    while joined:
+        joined = False
+        for upper in regions:
+            lower = next((r for r in regions if _one_table(upper, r, cells)), None)
+            if lower is not None:
+                regions = [r for r in regions if r is not upper and r is not lower] + [upper | lower]
+                joined = True
+                break
+    return sorted(regions, key=min)
+
+
+def _one_table(upper: set[Position], lower: set[Position], cells: dict[Position, GridCell]) -> bool:
+    top, left, bottom, right = _bounds(upper)
+    low_top, low_left, low_bottom, low_right = _bounds(lower)
+    if low_top != bottom + 2:
+        return False
+    if low_top == low_bottom and left <= low_left and low_right <= right:
+        texts = [cells[p].text for p in sorted(lower)]
+        return len(texts) > 1 and row_kind(texts) in ("total", "subtotal")
+    if top == bottom and low_left <= left and right <= low_right and low_bottom > low_top:
+        texts = [cells[p].text for p in sorted(upper)]
+        return len(texts) > 1 and not any(is_number(text) for text in texts)
+    return False
+
+
+def _bounds(region: set[Position]) -> Area:
+    rows, columns = [r for r, _ in region], [c for _, c in region]
+    return min(rows), min(columns), max(rows), max(columns)
 
 
 def _filled(row: list[GridCell]) -> list[GridCell]:
@@ -435,8 +476,7 @@ def _line(row: list[GridCell]) -> GridCell | None:
 
 def _region(cells: dict[Position, GridCell], region: set[Position]) -> tuple[Area, list[list[GridCell]]]:
     """The bounding area of a region and its rows, blank where nothing is stored."""
-    top, bottom = min(r for r, _ in region), max(r for r, _ in region)
-    left, right = min(c for _, c in region), max(c for _, c in region)
+    top, left, bottom, right = _bounds(region)
     rows = [[cells[(r, c)] if (r, c) in region else GridCell("") for c in range(left, right + 1)]
             for r in range(top, bottom + 1)]
     return (top, left, bottom, right), rows
@@ -452,7 +492,7 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
         return []
     tables: list[tuple[Area, list[list[GridCell]], list[GridCell], list[GridCell]]] = []
     notes: list[tuple[Area, list[GridCell]]] = []
-    for region in sorted(_cut(filled), key=min):
+    for region in _rejoined(_cut(filled), cells):
         area, rows = _region(cells, region)
         lines = [_line(row) for row in rows]
         kept = [i for i, row in enumerate(rows) if lines[i] is None and _filled(row)]
@@ -461,7 +501,7 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
             continue
         first, last = kept[0], kept[-1]
         top, left, _, right = area
-        tables.append(((top + first, left, top + last, right), rows[first:last + 1],
+        tables.append(((top + first, left, top + last, right), [row for row in rows[first:last + 1] if _filled(row)],
                        [line for line in lines[:first] if line], [line for line in lines[last + 1:] if line]))
     if not tables:
         top, left = min(area[0] for area, _ in notes), min(area[1] for area, _ in notes)

@@ -238,9 +238,11 @@ def _typed_among_formulas(table: ExtractedTable, cells: dict[tuple[int, str], _C
         column_cells = [c for c in cells.values() if c.key == column.key and kinds.iloc[c.index] == "item"]
         formulas = [c for c in column_cells if c.source.formula]
         typed = [c for c in column_cells if c.typed]
-        shapes = Counter(relative(c.source.formula or "", c.row, c.column) for c in formulas)
-        if (len(formulas) < _MIN_COLUMN_FORMULAS or len(shapes) != 1 or not typed
+        if (len(formulas) < _MIN_COLUMN_FORMULAS or not typed
                 or len(typed) > _TYPED_SHARE * (len(formulas) + len(typed))):
+            continue
+        shapes = Counter(relative(c.source.formula or "", c.row, c.column) for c in formulas)
+        if len(shapes) != 1:
             continue
         shape = next(iter(shapes))
         recurrent = _RECURRENT.search(shape) is not None

@@ -193,6 +193,25 @@ def test_formula_findings(tmp_path: Path) -> None:
     assert len(checks) == 5
 
 
+def test_blank_row_before_the_total_and_spacer_column(tmp_path: Path) -> None:
+    """A header, a blank row, the items, a blank row, the total; a blank spacer column: one table."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Recettes"
+    sheet["A1"], sheet["B1"], sheet["D1"] = "Flux", "Montant", "Part"
+    for r, (flux, amount) in enumerate([("Redevance", 60), ("Taxe", 40)], start=3):
+        sheet[f"A{r}"], sheet[f"B{r}"], sheet[f"D{r}"] = flux, amount, f"=B{r}/B$6"
+    sheet["A6"], sheet["B6"], sheet["D6"] = "Total", "=SUM(B3:B4)", "=SUM(D3:D4)"
+    path = tmp_path / "espaces.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    assert table.provenance.area == "A1:D6" and [c.label for c in table.columns] == ["Flux", "Montant", "c2", "Part"]
+    assert list(table.cells[ROW_LABEL]) == ["Redevance", "Taxe", "Total"]
+    assert [(f.location.cell, f.status) for f in check_formulas(table)] == [("B6", "pass"), ("D6", "pass")]
+
+
 def test_sum_counting_a_subtotal_twice(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -247,6 +266,14 @@ def test_csv_windows_1252_semicolons(tmp_path: Path) -> None:
     assert table.cells.at[1, "c0"] == "Société d'État"
     assert table.sources.at[1, "c2"].address() == "déclarations!C3"
     assert [p.severity for p in document.problems] == ["info"] and "Windows-1252" in document.problems[0].reason_fr
+
+
+def test_csv_excel_sep_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("sep=;\nFlux;Montant\nRedevance;1,5\n", encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == ["Flux", "Montant"] and table.values.at[0, "c1"] == 1.5
+    assert table.sources.at[0, "c1"].address() == "export!B2"
 
 
 @pytest.mark.parametrize(("text", "delimiter"), [
