@@ -105,6 +105,16 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+def row_entity(table: ExtractedTable, label: object) -> str:
+    """The entity (a PAP, a source) named on the row printed with `label` (the rows, when the number
+    is printed twice), "" when the table names none: what a reviewer looks for, beside a number."""
+    keys = [column.key for column in table.columns if column.entity]
+    if not keys:
+        return ""
+    rows = table.cells[table.cells[ROW_LABEL].astype(str) == str(label)]
+    return ", ".join(dict.fromkeys(str(name) for name in rows[keys[0]] if str(name)))
+
+
 def unit_of(table: ExtractedTable, column: str) -> str:
     spec = table.column(column)
     return base_unit(spec.type, spec.unit)
