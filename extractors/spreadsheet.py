@@ -342,7 +342,7 @@ def sniff_delimiter(text: str) -> str:
     sample = "\n".join(text.splitlines()[:_SNIFFED_LINES])
     scores = []
     for delimiter in CSV_DELIMITERS:
-        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(row)]
+        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
         if not counts:
             continue
         width, times = Counter(counts).most_common(1)[0]
