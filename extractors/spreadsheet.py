@@ -342,7 +342,7 @@ def sniff_delimiter(text: str) -> str:
     sample = "\n".join(text.splitlines()[:_SNIFFED_LINES])
     scores = []
     for delimiter in CSV_DELIMITERS:
-        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(row)]
+        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
         if not counts:
             continue
         width, times = Counter(counts).most_common(1)[0]
@@ -587,14 +587,15 @@ def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> Extract
 def block_table(block: Block, document: str, key: str, title: str, method: str, notes: str = "") -> ExtractedTable:
     """One block through the shared grid-to-table layer, its problems pointed at their cells."""
     reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {notes}" if notes else "")
-    grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
+    grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context,
+                      merges=block.merges)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)
     # the lines around the block are already its context: only its header is left to find
     header = header_rows(grid.texts()) if block.header is None else block.header
     table = table_from_grid(grid, key, provenance, header=header)
     located = tuple(_locate(problem, table) for problem in table.problems)
-    return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
+    return replace(table, problems=located + _numbers_as_text(table))
 
 
 def _locate(problem: CellProblem, table: ExtractedTable) -> CellProblem:

@@ -4,6 +4,7 @@ headers, a total typed among formulas, a SUM that stops short)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import zipfile
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors.readers import read
 from extractors.spreadsheet import extract_spreadsheet, number_text, sniff_delimiter
@@ -400,3 +403,48 @@ def test_ods_formula_written_the_spreadsheet_way(openformula: str, excel: str) -
     from extractors.spreadsheet import excel_formula
 
     assert excel_formula(openformula) == excel
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéè", min_size=3, max_size=8)
+_CELL = st.one_of(st.none(), st.none(), _WORDS, st.integers(-10**9, 10**9),
+                  st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(_CELL, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_nothing_of_a_sheet_is_lost(tmp_path: Path, grid: list[list[object]]) -> None:
+    """Whatever the layout, every stored word of a sheet comes out as a cell, a column label or a
+    context line, and every stored number as a cell or a label (never dropped, never a crash)."""
+    workbook = openpyxl.Workbook()
+    for row in grid:
+        workbook.active.append(row)
+    path = tmp_path / "aleatoire.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    said = [text for table in document.tables for column in table.columns
+            for text in (column.label, *table.cells[column.key])] + [line for t in document.tables for line in t.context]
+    stored = openpyxl.load_workbook(path).active            # what the file holds (openpyxl rounds some floats)
+    for value in (cell.value for row in stored.iter_rows() for cell in row if cell.value is not None):
+        shown = number_text(value) if isinstance(value, int | float) else value
+        assert any(shown in text for text in said), shown
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(st.one_of(st.just(""), _WORDS, st.integers(-10**6, 10**6).map(str)), min_size=1,
+                              max_size=6), min_size=1, max_size=8),
+       delimiter=st.sampled_from(list(",;\t|")))
+def test_nothing_of_a_csv_is_lost(tmp_path: Path, grid: list[list[str]], delimiter: str) -> None:
+    path = tmp_path / "aleatoire.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(grid)
+    if not any(text for row in grid for text in row):        # blank lines or quoted empty fields only
+        try:
+            assert read(path, None).tables == ()
+        except DocumentError as error:
+            assert "fichier vide" in str(error)
+        return
+    document = read(path, None)
+    said = [text for table in document.tables for column in table.columns
+            for text in (column.label, *table.cells[column.key])] + [line for t in document.tables for line in t.context]
+    for text in (t for row in grid for t in row if t):
+        assert any(text in shown for shown in said), text
