@@ -100,7 +100,7 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
         documents.append(outcome)
         findings += outcome.findings
         if outcome.reconciliation is not None:
-            thresholds = {r.kind: r.threshold for r in assignment.spec.checks.entities} if assignment.spec else {}
+            thresholds = {r.kind: r.threshold for r in assignment.spec.checks.get("entities")} if assignment.spec else {}
             suites += suites_for(outcome.reconciliation, thresholds)
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from extractors.flattened import expand
+from extractors.spec import COLUMN_TYPES, DocumentSpec
 from extractors.quantity import (
     BASE_UNIT,
     QuantityError,
@@ -25,6 +26,7 @@ from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import CLAIM, Check, CheckContext
 
 _MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)}
@@ -240,3 +242,32 @@ def _not_found(rule: ClaimRule, document: str, unreadable: list[str]) -> Finding
         message_en=f"{rule.label_en}: expected sentence not found in the text.",
         key=f"{rule.key}-missing",
     )
+
+
+class ClaimsCheck(Check):
+    """`checks.claims`: figures quoted in the prose, against the tables and each other."""
+
+    name = "claims"
+    schema = tuple[ClaimRule, ...]
+    emits = (CLAIM,)
+
+    def references(self, config: tuple[ClaimRule, ...]) -> list[tuple[str, str | None]]:
+        return [(ref.table, ref.column) for rule in config for ref in rule.compare.values()]
+
+    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec) -> None:
+        super().validate(config, spec)
+        keys = {rule.key for rule in config}
+        for rule in config:
+            if rule.type not in COLUMN_TYPES + ("date",):
+                raise ValueError(f"claim {rule.key}: type inconnu / unknown type {rule.type!r}")
+            unknown = set(rule.claims.values()) - keys
+            if unknown:
+                raise ValueError(f"claim {rule.key}: cite la ou les affirmations inconnues / names unknown claim(s) {sorted(unknown)}")
+            try:
+                re.compile(expand(rule.pattern, whole_numbers=True))
+            except re.error as error:
+                raise ValueError(f"claim {rule.key}: regex invalide / invalid regex {rule.pattern!r} ({error})") from error
+
+    def run(self, context: CheckContext, config: tuple[ClaimRule, ...]) -> list[Finding]:
+        document = context.document
+        return check_claims(config, document.text, context.tables, document.name, document.page_at)

@@ -16,6 +16,7 @@ from reconcilers.entities import EntityIndex
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
 from reconcilers.names import fold
+from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext
 
 _SLACK = 1e-6
 
@@ -234,3 +235,63 @@ def _value_or_text(table: ExtractedTable, index: int, column: str) -> object:
         value = _number(table.values.at[index, column])
         return None if value is None or math.isnan(value) else value
     return str(table.cells.at[index, column])
+
+
+class PerEntityCheck(Check):
+    """`checks.per_entity`: the same entity's values in two tables (after `entities` linked them)."""
+
+    name = "per_entity"
+    schema = tuple[PerEntityRule, ...]
+    emits = (CROSS_TABLE,)
+
+    def references(self, config: tuple[PerEntityRule, ...]) -> list[tuple[str, str | None]]:
+        return [(t, c) for rule in config for t in (rule.left, rule.right) for c in rule.columns]
+
+    def run(self, context: CheckContext, config: tuple[PerEntityRule, ...]) -> list[Finding]:
+        return [f for rule in config
+                if {rule.left, rule.right} <= context.tables.keys() and rule.entity in context.links
+                for f in check_per_entity(rule, context.tables, context.links[rule.entity])]
+
+
+class DeclaredLossesCheck(Check):
+    """`checks.declared_losses`: a loss named in a table must be compensated somewhere."""
+
+    name = "declared_losses"
+    schema = tuple[DeclaredLossRule, ...]
+    emits = (CROSS_TABLE,)
+
+    def references(self, config: tuple[DeclaredLossRule, ...]) -> list[tuple[str, str | None]]:
+        return [pair for rule in config for pair in [(rule.table, rule.column)] + [(r.table, r.column) for r in rule.requires]]
+
+    def run(self, context: CheckContext, config: tuple[DeclaredLossRule, ...]) -> list[Finding]:
+        return [f for rule in config if rule.table in context.tables and rule.entity in context.links
+                for f in check_declared_losses(rule, context.tables, context.links[rule.entity])]
+
+
+class AgreementsCheck(Check):
+    """`checks.agreements`: one figure stated in two places."""
+
+    name = "agreements"
+    schema = tuple[AgreementRule, ...]
+    emits = (CROSS_TABLE,)
+
+    def references(self, config: tuple[AgreementRule, ...]) -> list[tuple[str, str | None]]:
+        return [(ref.table, ref.column) for rule in config for ref in (rule.left, rule.right)]
+
+    def run(self, context: CheckContext, config: tuple[AgreementRule, ...]) -> list[Finding]:
+        return [f for rule in config for f in check_agreement(rule, context.tables, context.document.name)]
+
+
+class TwinsCheck(Check):
+    """`checks.twins`: an executive-summary table against its twin in the body, cell by cell."""
+
+    name = "twins"
+    schema = tuple[TwinRule, ...]
+    emits = (TWIN_TABLE,)
+
+    def references(self, config: tuple[TwinRule, ...]) -> list[tuple[str, str | None]]:
+        return [(t, None) for rule in config for t in (rule.summary, rule.body)]
+
+    def run(self, context: CheckContext, config: tuple[TwinRule, ...]) -> list[Finding]:
+        return [f for rule in config if {rule.summary, rule.body} <= context.tables.keys()
+                for f in check_twins(rule, context.tables)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -13,6 +14,7 @@ from reconcilers.cells import cell_location
 from reconcilers.checks import EntityRule
 from reconcilers.finding import Finding, Location
 from reconcilers.names import Entity, Mention, NearMiss, link_entities
+from reconcilers.parts import COVERAGE, NAME_MATCH, Check, CheckContext, validated
 
 
 @dataclass(frozen=True)
@@ -115,3 +117,30 @@ def entity_frame(index: EntityIndex, tables: Mapping[str, ExtractedTable]) -> pd
         for entity in index.entities for mention, score in entity.mentions
     ]
     return pd.DataFrame(rows, columns=["kind", "entity", "table", "title", "row", "spelling", "score"])
+
+
+class EntitiesCheck(Check):
+    """`checks.entities`: people (or sources) named in several tables, linked by their spelling.
+    The links are left on the context for the checks that compare an entity's values."""
+
+    name = "entities"
+    schema = dict[str, EntityRule]
+    emits = (NAME_MATCH, COVERAGE)
+
+    def parse(self, value: Any, path: tuple[str | int, ...]) -> tuple[EntityRule, ...]:
+        """`{pap: {column: …}}`: the kind is the key the rule is listed under."""
+        if isinstance(value, Mapping):
+            value = {kind: {**rule, "kind": kind} if isinstance(rule, Mapping) else rule for kind, rule in value.items()}
+        return tuple(validated(self.schema, value, path).values())
+
+    def references(self, config: tuple[EntityRule, ...]) -> list[tuple[str, str | None]]:
+        return [(t, rule.column) for rule in config for t in rule.complete + rule.partial]
+
+    def run(self, context: CheckContext, config: tuple[EntityRule, ...]) -> list[Finding]:
+        findings: list[Finding] = []
+        for rule in config:
+            index = link_table_entities(context.tables, rule)
+            context.links[rule.kind] = index
+            findings += entity_findings(index, context.tables, rule, context.document.name)
+            context.frames[f"entities_{rule.kind}"] = entity_frame(index, context.tables)
+        return findings

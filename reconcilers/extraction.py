@@ -13,6 +13,7 @@ from extractors.table import (
     ExtractedTable,
 )
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext
 
 
 def problem_findings(document: ExtractedDocument) -> list[Finding]:
@@ -102,3 +103,25 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
             key=f"{table.key}-{label}",
         ))
     return findings
+
+
+class ExtractionCheck(Check):
+    """Every document: each cell, row or table that could not be read, with its raw text."""
+
+    name = EXTRACTION.name
+    emits = (EXTRACTION,)
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        return problem_findings(context.document)
+
+
+class NumberingCheck(Check):
+    """Every document: table numbers used twice, references to tables that do not exist, row
+    numbers repeated within a table."""
+
+    name = NUMBERING.name
+    emits = (NUMBERING,)
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        findings = caption_findings(context.document) + broken_reference_findings(context.document)
+        return findings + [f for table in context.document.tables for f in duplicate_row_findings(table)]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from extractors.quantity import format_number, format_quantity
-from extractors.spec import TableSpec
+from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import MissingCell, cell_location, row_index, unit_of
 from reconcilers.checks import ShareRule
 from reconcilers.finding import Finding
+from reconcilers.parts import PERCENTAGE, Check, CheckContext
 
 # A stated percentage is a rounded figure: it holds if the true share rounds to it.
 _HALF_POINT = 0.5
@@ -58,3 +59,28 @@ def check_share(table: ExtractedTable, spec: TableSpec, rule: ShareRule) -> list
                     f"{label}: {share:.2f}% of {base_label}, as stated."),
         key=table.key,
     )]
+
+
+class SharesCheck(Check):
+    """`checks.shares`: a row that states its own percentage of another row."""
+
+    name = "shares"
+    schema = tuple[ShareRule, ...]
+    emits = (PERCENTAGE,)
+
+    def references(self, config: tuple[ShareRule, ...]) -> list[tuple[str, str | None]]:
+        return [(r.table, c) for r in config for c in (r.rate_column, r.amount_column)]
+
+    def validate(self, config: tuple[ShareRule, ...], spec: DocumentSpec) -> None:
+        super().validate(config, spec)
+        for rule in config:
+            row = next((r for r in spec.table(rule.table).rows if r.key == rule.row), None)
+            if row is None or row.share_of is None:
+                raise ValueError(f"shares: le tableau {rule.table} n’a pas de ligne « {rule.row} » avec share_of "
+                                 f"/ table {rule.table} has no row '{rule.row}' with share_of")
+
+    def run(self, context: CheckContext, config: tuple[ShareRule, ...]) -> list[Finding]:
+        if context.spec is None:
+            return []
+        return [f for rule in config if rule.table in context.tables
+                for f in check_share(context.tables[rule.table], context.spec.table(rule.table), rule)]

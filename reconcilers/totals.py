@@ -12,6 +12,8 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
+from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext
+from reconcilers.rules import TableRule
 
 _ABSOLUTE_SLACK = 1e-6
 
@@ -42,25 +44,37 @@ def _closing_total(table: ExtractedTable) -> list[Finding]:
 
 
 def _labelled_sums(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
-    findings: list[Finding] = []
+    return [finding for rule in labelled_rules(spec) for finding in verify_sum(table, rule)]
+
+
+def labelled_rules(spec: TableSpec) -> list[TableRule]:
+    """The sub-totals and totals a spec lists by label (`sum_of`), as rules."""
+    return [TableRule(table=spec.key, check=SUM_TOTAL.name, target=row.key, operands=row.sum_of, formula="sum",
+                      text_fr=f"{row.key} = " + " + ".join(row.sum_of), text_en=f"{row.key} = " + " + ".join(row.sum_of))
+            for row in spec.rows if row.sum_of]
+
+
+def verify_sum(table: ExtractedTable, rule: TableRule) -> list[Finding]:
+    """The row labelled `rule.target` against the sum of the rows labelled `rule.operands`, on each
+    quantity column (or `rule.columns`) where it states a figure; silent when the target is absent."""
     keyed = {str(label): int(i) for i, label in table.values[ROW_LABEL].items()}
-    for row in spec.rows:
-        if not row.sum_of or row.key not in keyed:
+    if rule.target not in keyed:
+        return []
+    index = keyed[rule.target]
+    present = [keyed[k] for k in rule.operands if k in keyed]
+    findings: list[Finding] = []
+    for column in table.columns:
+        stated = table.values.at[index, column.key]
+        if not column.is_quantity or pd.isna(stated) or (rule.columns and column.key not in rule.columns):
             continue
-        index = keyed[row.key]
-        present = [keyed[k] for k in row.sum_of if k in keyed]
-        for column in table.columns:
-            stated = table.values.at[index, column.key]
-            if not column.is_quantity or pd.isna(stated):
-                continue
-            parts = [table.values.at[i, column.key] for i in present]
-            parts = [float(p) for p in parts if not pd.isna(p)]
-            labels = [str(table.cells.at[i, ROW_LABEL]) for i in present]
-            findings.append(sum_finding(
-                table, index, column.key, math.fsum(parts), float(stated),
-                tuple(cell_location(table, i, column.key) for i in present),
-                "somme de " + " + ".join(labels), "sum of " + " + ".join(labels),
-            ))
+        parts = [table.values.at[i, column.key] for i in present]
+        parts = [float(p) for p in parts if not pd.isna(p)]
+        labels = [str(table.cells.at[i, ROW_LABEL]) for i in present]
+        findings.append(sum_finding(
+            table, index, column.key, math.fsum(parts), float(stated),
+            tuple(cell_location(table, i, column.key) for i in present),
+            "somme de " + " + ".join(labels), "sum of " + " + ".join(labels),
+        ))
     return findings
 
 
@@ -114,3 +128,34 @@ def check_equivalences(table: ExtractedTable) -> list[Finding]:
                 key=table.key,
             ))
     return findings
+
+
+class TotalsCheck(Check):
+    """`checks.totals`: the tables whose stated totals and sub-totals are recomputed."""
+
+    name = "totals"
+    schema = tuple[str, ...]
+    emits = (SUM_TOTAL,)
+    verifies = SUM_TOTAL.name
+
+    def references(self, config: tuple[str, ...]) -> list[tuple[str, str | None]]:
+        return [(key, None) for key in config]
+
+    def run(self, context: CheckContext, config: tuple[str, ...]) -> list[Finding]:
+        if context.spec is None:
+            return []
+        return [f for key in config if key in context.tables
+                for f in check_totals(context.tables[key], context.spec.table(key))]
+
+    def verify(self, table: ExtractedTable, rule: TableRule) -> list[Finding]:
+        return verify_sum(table, rule)
+
+
+class EquivalenceCheck(Check):
+    """Every document: a figure written twice in one cell ("12 300 m2 soit 1,23 ha")."""
+
+    name = UNIT_EQUIVALENCE.name
+    emits = (UNIT_EQUIVALENCE,)
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        return [f for table in context.document.tables for f in check_equivalences(table)]
