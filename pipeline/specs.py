@@ -21,7 +21,7 @@ import yaml
 from extractors.flattened import expand
 from extractors.spec import COLUMN_TYPES, LAYOUTS, ROW_KINDS, ColumnSpec, DocumentSpec, TableSpec
 from extractors.tsv import TsvOptions
-from reconcilers.parts import SpecValueError, validated
+from reconcilers.parts import SpecValueError, dotted, validated
 from reconcilers.registry import ChecksSpec, parse_checks
 
 
@@ -123,11 +123,11 @@ def load_spec(path: Path) -> Spec:
         )
         checks = parse_checks(data.get("checks") or {})
         checks.validate(document)
+        _validate_patterns(document)
     except SpecValueError as error:
         raise SpecError(path.name, error.reason, line_of(data, error.path)) from error
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise SpecError(path.name, str(error)) from error
-    _validate_patterns(document, path)
     return Spec(document=document, checks=checks, path=path)
 
 
@@ -166,16 +166,32 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
     return table
 
 
-def _validate_patterns(document: DocumentSpec, path: Path) -> None:
+def _patterns(table: TableSpec) -> list[tuple[tuple[str | int, ...], str | None]]:
+    """Every regex of a table, with where it is written under `tables[i]`."""
+    found: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("caption",), table.caption), (("header",), table.header), (("end",), table.end),
+        (("total", "label"), table.total.label if table.total else None)]
+    found += [(("columns", j, "pattern"), c.pattern) for j, c in enumerate(table.columns)]
+    found += [(("rows", k, "label"), r.label) for k, r in enumerate(table.rows)]
+    if table.layout == "tsv" and table.options:
+        options = TsvOptions.of(table)
+        found += [(("options", "kinds", k, "match"), rule.match) for k, rule in enumerate(options.kinds)]
+        if options.join:
+            found += [(("options", "join", key), getattr(options.join, key)) for key in ("header", "end")]
+    return found
+
+
+def _validate_patterns(document: DocumentSpec) -> None:
     """A regex that does not compile is the spec's fault: said now, not as a crash mid-document."""
-    for table in document.tables:
-        patterns = [table.caption, table.header, table.end, table.total.label if table.total else None]
-        patterns += [c.pattern for c in table.columns] + [r.label for r in table.rows]
-        for pattern in filter(None, patterns):
+    for i, table in enumerate(document.tables):
+        for where, pattern in _patterns(table):
+            if not pattern:
+                continue
             try:
                 re.compile(expand(str(pattern)))
             except re.error as error:
-                raise SpecError(path.name, f"table {table.key}: regex invalide / invalid regex {pattern!r} ({error})") from error
+                path = ("tables", i) + where
+                raise SpecValueError(path, f"{dotted(path)}: regex invalide / invalid regex {pattern!r} ({error})") from error
 
 
 def load_specs(raw_dir: Path) -> tuple[list[Spec], list[SpecError]]:

@@ -12,7 +12,7 @@ from reconcilers.checks import ArithmeticRule
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
 from reconcilers.names import split_joined
-from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext
+from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference
 from reconcilers.rules import TableRule
 
 _SLACK = 1e-6
@@ -74,8 +74,8 @@ class ArithmeticCheck(Check):
     emits = (ROW_ARITHMETIC,)
     verifies = ROW_ARITHMETIC.name
 
-    def references(self, config: tuple[ArithmeticRule, ...]) -> list[tuple[str, str | None]]:
-        return [(rule.table, rule.column) for rule in config]
+    def references(self, config: tuple[ArithmeticRule, ...]) -> list[Reference]:
+        return [Reference((i,), rule.table, rule.column) for i, rule in enumerate(config)]
 
     def run(self, context: CheckContext, config: tuple[ArithmeticRule, ...]) -> list[Finding]:
         return [f for rule in config if rule.table in context.tables

@@ -38,6 +38,7 @@ from reconcilers.parts import (
     SUM_TOTAL,
     Check,
     CheckContext,
+    Reference,
     Template,
 )
 from reconcilers.sources import MESSAGES as SOURCE_MESSAGES
@@ -348,17 +349,17 @@ class BudgetCheck(Check):
     emits = (SUM_TOTAL, COVERAGE, PERCENTAGE, SOURCE_NAME, ACRONYM, ALIGNMENT)
     messages = MESSAGES | SOURCE_MESSAGES | ALIGNMENT_MESSAGES
 
-    def references(self, config: BudgetConfig) -> list[tuple[str, str | None]]:
-        lines = config.lines
-        found: list[tuple[str, str | None]] = [(lines.table, c) for c in (lines.amount, lines.source, lines.block)]
-        if config.activities:
-            found += [(config.activities.table, c) for c in (config.activities.activity, config.activities.block)]
-        if config.sources:
-            found += [(config.sources.table, c) for c in (config.sources.name, config.sources.amount, config.sources.percent)]
-        if config.legend:
-            found += [(config.legend.table, c) for c in (config.legend.acronym, config.legend.definition)]
+    def references(self, config: BudgetConfig) -> list[Reference]:
+        lines, activities, sources, legend = config.lines, config.activities, config.sources, config.legend
+        found = [Reference(("lines",), lines.table, c) for c in (lines.amount, lines.source, lines.block)]
+        if activities:
+            found += [Reference(("activities",), activities.table, c) for c in (activities.activity, activities.block)]
+        if sources:
+            found += [Reference(("sources",), sources.table, c) for c in (sources.name, sources.amount, sources.percent)]
+        if legend:
+            found += [Reference(("legend",), legend.table, c) for c in (legend.acronym, legend.definition)]
         if config.acronyms:
-            found += [(lines.table, c) for c in config.acronyms.columns]
+            found += [Reference(("acronyms", "columns"), lines.table, c) for c in config.acronyms.columns]
         return found
 
     def run(self, context: CheckContext, config: BudgetConfig) -> list[Finding]:

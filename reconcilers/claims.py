@@ -26,7 +26,7 @@ from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule
 from reconcilers.finding import Finding, Location
-from reconcilers.parts import CLAIM, Check, CheckContext
+from reconcilers.parts import CLAIM, Check, CheckContext, Reference, SpecValueError, dotted
 
 _MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)}
@@ -251,22 +251,26 @@ class ClaimsCheck(Check):
     schema = tuple[ClaimRule, ...]
     emits = (CLAIM,)
 
-    def references(self, config: tuple[ClaimRule, ...]) -> list[tuple[str, str | None]]:
-        return [(ref.table, ref.column) for rule in config for ref in rule.compare.values()]
+    def references(self, config: tuple[ClaimRule, ...]) -> list[Reference]:
+        return [Reference((i, "compare", group), ref.table, ref.column)
+                for i, rule in enumerate(config) for group, ref in rule.compare.items()]
 
-    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec) -> None:
-        super().validate(config, spec)
+    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
+        super().validate(config, spec, path)
         keys = {rule.key for rule in config}
-        for rule in config:
+        for i, rule in enumerate(config):
             if rule.type not in COLUMN_TYPES + ("date",):
-                raise ValueError(f"claim {rule.key}: type inconnu / unknown type {rule.type!r}")
+                raise SpecValueError(path + (i, "type"), f"{dotted(path + (i, 'type'))}: type inconnu / unknown type "
+                                     f"{rule.type!r} (one of {', '.join(COLUMN_TYPES + ('date',))})")
             unknown = set(rule.claims.values()) - keys
             if unknown:
-                raise ValueError(f"claim {rule.key}: cite la ou les affirmations inconnues / names unknown claim(s) {sorted(unknown)}")
+                raise SpecValueError(path + (i, "claims"), f"{dotted(path + (i, 'claims'))}: affirmation inconnue / "
+                                     f"unknown claim {sorted(unknown)}")
             try:
                 re.compile(expand(rule.pattern, whole_numbers=True))
             except re.error as error:
-                raise ValueError(f"claim {rule.key}: regex invalide / invalid regex {rule.pattern!r} ({error})") from error
+                raise SpecValueError(path + (i, "pattern"), f"{dotted(path + (i, 'pattern'))}: regex invalide / "
+                                     f"invalid regex {rule.pattern!r} ({error})") from error
 
     def run(self, context: CheckContext, config: tuple[ClaimRule, ...]) -> list[Finding]:
         document = context.document

@@ -16,7 +16,7 @@ from reconcilers.entities import EntityIndex
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
 from reconcilers.names import fold
-from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext
+from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext, Reference
 
 _SLACK = 1e-6
 
@@ -244,8 +244,8 @@ class PerEntityCheck(Check):
     schema = tuple[PerEntityRule, ...]
     emits = (CROSS_TABLE,)
 
-    def references(self, config: tuple[PerEntityRule, ...]) -> list[tuple[str, str | None]]:
-        return [(t, c) for rule in config for t in (rule.left, rule.right) for c in rule.columns]
+    def references(self, config: tuple[PerEntityRule, ...]) -> list[Reference]:
+        return [Reference((i,), t, c) for i, rule in enumerate(config) for t in (rule.left, rule.right) for c in rule.columns]
 
     def run(self, context: CheckContext, config: tuple[PerEntityRule, ...]) -> list[Finding]:
         return [f for rule in config
@@ -260,8 +260,9 @@ class DeclaredLossesCheck(Check):
     schema = tuple[DeclaredLossRule, ...]
     emits = (CROSS_TABLE,)
 
-    def references(self, config: tuple[DeclaredLossRule, ...]) -> list[tuple[str, str | None]]:
-        return [pair for rule in config for pair in [(rule.table, rule.column)] + [(r.table, r.column) for r in rule.requires]]
+    def references(self, config: tuple[DeclaredLossRule, ...]) -> list[Reference]:
+        return [Reference((i,), table, column) for i, rule in enumerate(config)
+                for table, column in [(rule.table, rule.column)] + [(r.table, r.column) for r in rule.requires]]
 
     def run(self, context: CheckContext, config: tuple[DeclaredLossRule, ...]) -> list[Finding]:
         return [f for rule in config if rule.table in context.tables and rule.entity in context.links
@@ -275,8 +276,9 @@ class AgreementsCheck(Check):
     schema = tuple[AgreementRule, ...]
     emits = (CROSS_TABLE,)
 
-    def references(self, config: tuple[AgreementRule, ...]) -> list[tuple[str, str | None]]:
-        return [(ref.table, ref.column) for rule in config for ref in (rule.left, rule.right)]
+    def references(self, config: tuple[AgreementRule, ...]) -> list[Reference]:
+        return [Reference((i, side), ref.table, ref.column) for i, rule in enumerate(config)
+                for side, ref in (("left", rule.left), ("right", rule.right))]
 
     def run(self, context: CheckContext, config: tuple[AgreementRule, ...]) -> list[Finding]:
         return [f for rule in config for f in check_agreement(rule, context.tables, context.document.name)]
@@ -289,8 +291,8 @@ class TwinsCheck(Check):
     schema = tuple[TwinRule, ...]
     emits = (TWIN_TABLE,)
 
-    def references(self, config: tuple[TwinRule, ...]) -> list[tuple[str, str | None]]:
-        return [(t, None) for rule in config for t in (rule.summary, rule.body)]
+    def references(self, config: tuple[TwinRule, ...]) -> list[Reference]:
+        return [Reference((i,), t, None) for i, rule in enumerate(config) for t in (rule.summary, rule.body)]
 
     def run(self, context: CheckContext, config: tuple[TwinRule, ...]) -> list[Finding]:
         return [f for rule in config if {rule.summary, rule.body} <= context.tables.keys()

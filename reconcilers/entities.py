@@ -14,7 +14,7 @@ from reconcilers.cells import cell_location
 from reconcilers.checks import EntityRule
 from reconcilers.finding import Finding, Location
 from reconcilers.names import Entity, Mention, NearMiss, link_entities
-from reconcilers.parts import COVERAGE, NAME_MATCH, Check, CheckContext, validated
+from reconcilers.parts import COVERAGE, NAME_MATCH, Check, CheckContext, Reference, validated
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,8 @@ class EntitiesCheck(Check):
             value = {kind: {**rule, "kind": kind} if isinstance(rule, Mapping) else rule for kind, rule in value.items()}
         return tuple(validated(self.schema, value, path).values())
 
-    def references(self, config: tuple[EntityRule, ...]) -> list[tuple[str, str | None]]:
-        return [(t, rule.column) for rule in config for t in rule.complete + rule.partial]
+    def references(self, config: tuple[EntityRule, ...]) -> list[Reference]:
+        return [Reference((rule.kind,), t, rule.column) for rule in config for t in rule.complete + rule.partial]
 
     def run(self, context: CheckContext, config: tuple[EntityRule, ...]) -> list[Finding]:
         findings: list[Finding] = []

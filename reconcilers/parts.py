@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import pandas as pd
 from pydantic import TypeAdapter, ValidationError
@@ -78,6 +78,14 @@ def validated(schema: Any, value: Any, path: tuple[str | int, ...]) -> Any:
             reason = _REASONS.get(problem["type"]) or _reason(problem)
             said.append(f"{where}: {reason}")
         raise SpecValueError(path + tuple(problems[0]["loc"]), " ; ".join(said)) from error
+
+
+class Reference(NamedTuple):
+    """A table (and column) a check's configuration names, and where under `checks.<name>`."""
+
+    path: tuple[str | int, ...]
+    table: str
+    column: str | None
 
 
 @dataclass(frozen=True)
@@ -155,19 +163,21 @@ class Check:
         """The spec value under `checks.<name>`, validated against `schema`, as the run takes it."""
         return validated(self.schema, value, path)
 
-    def references(self, config: Any) -> list[tuple[str, str | None]]:
-        """(table, column) pairs the configuration names."""
+    def references(self, config: Any) -> list[Reference]:
+        """The tables and columns the configuration names, each with where it is written."""
         return []
 
-    def validate(self, config: Any, spec: DocumentSpec) -> None:
-        """Raise ValueError if the configuration names what the spec's tables do not have, so that
-        a spec mistake is said when the spec loads, never as a fault in the middle of a document."""
+    def validate(self, config: Any, spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
+        """Raise SpecValueError if the configuration names what the spec's tables do not have, so
+        that a spec mistake is said when the spec loads, never as a fault in the middle of a document."""
         tables = {t.key: t for t in spec.tables}
-        for table, column in self.references(config):
+        for where, table, column in self.references(config):
             if table not in tables:
-                raise ValueError(f"un contrôle cite le tableau inconnu « {table} » / a check names unknown table '{table}'")
+                raise SpecValueError(path + where, f"{dotted(path + where)}: un contrôle cite le tableau inconnu "
+                                     f"« {table} » / a check names unknown table '{table}'")
             if column is not None and column not in {c.key for c in tables[table].columns}:
-                raise ValueError(f"le tableau {table} n’a pas de colonne « {column} » / table {table} has no column '{column}'")
+                raise SpecValueError(path + where, f"{dotted(path + where)}: le tableau {table} n’a pas de colonne "
+                                     f"« {column} » / table {table} has no column '{column}'")
 
     def run(self, context: CheckContext, config: Any) -> list[Finding]:
         raise NotImplementedError

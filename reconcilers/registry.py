@@ -63,10 +63,10 @@ class ChecksSpec:
         """A check's configuration, or an empty one when the spec does not ask for it."""
         return self.configs.get(name, ())
 
-    def validate(self, spec: DocumentSpec) -> None:
-        """Every table, column, row and claim the checks name exists (ValueError otherwise)."""
+    def validate(self, spec: DocumentSpec, path: tuple[str | int, ...] = ("checks",)) -> None:
+        """Every table, column, row and claim the checks name exists (SpecValueError otherwise)."""
         for name, config in self.configs.items():
-            CONFIGURABLE[name].validate(config, spec)
+            CONFIGURABLE[name].validate(config, spec, path + (name,))
 
 
 def parse_checks(data: Mapping[str, Any], path: tuple[str | int, ...] = ("checks",)) -> ChecksSpec:

@@ -10,7 +10,7 @@ from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import MissingCell, cell_location, row_index, unit_of
 from reconcilers.checks import ShareRule
 from reconcilers.finding import Finding
-from reconcilers.parts import PERCENTAGE, Check, CheckContext
+from reconcilers.parts import PERCENTAGE, Check, CheckContext, Reference, SpecValueError, dotted
 
 # A stated percentage is a rounded figure: it holds if the true share rounds to it.
 _HALF_POINT = 0.5
@@ -68,16 +68,17 @@ class SharesCheck(Check):
     schema = tuple[ShareRule, ...]
     emits = (PERCENTAGE,)
 
-    def references(self, config: tuple[ShareRule, ...]) -> list[tuple[str, str | None]]:
-        return [(r.table, c) for r in config for c in (r.rate_column, r.amount_column)]
+    def references(self, config: tuple[ShareRule, ...]) -> list[Reference]:
+        return [Reference((i,), r.table, c) for i, r in enumerate(config) for c in (r.rate_column, r.amount_column)]
 
-    def validate(self, config: tuple[ShareRule, ...], spec: DocumentSpec) -> None:
-        super().validate(config, spec)
-        for rule in config:
+    def validate(self, config: tuple[ShareRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
+        super().validate(config, spec, path)
+        for i, rule in enumerate(config):
             row = next((r for r in spec.table(rule.table).rows if r.key == rule.row), None)
             if row is None or row.share_of is None:
-                raise ValueError(f"shares: le tableau {rule.table} n’a pas de ligne « {rule.row} » avec share_of "
-                                 f"/ table {rule.table} has no row '{rule.row}' with share_of")
+                raise SpecValueError(path + (i, "row"), f"{dotted(path + (i, 'row'))}: le tableau {rule.table} n’a pas "
+                                     f"de ligne « {rule.row} » avec share_of / table {rule.table} has no row "
+                                     f"'{rule.row}' with share_of")
 
     def run(self, context: CheckContext, config: tuple[ShareRule, ...]) -> list[Finding]:
         if context.spec is None:

@@ -12,7 +12,7 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
 from reconcilers.messages import comparison
-from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext
+from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext, Reference
 from reconcilers.rules import TableRule
 
 _ABSOLUTE_SLACK = 1e-6
@@ -138,8 +138,8 @@ class TotalsCheck(Check):
     emits = (SUM_TOTAL,)
     verifies = SUM_TOTAL.name
 
-    def references(self, config: tuple[str, ...]) -> list[tuple[str, str | None]]:
-        return [(key, None) for key in config]
+    def references(self, config: tuple[str, ...]) -> list[Reference]:
+        return [Reference((i,), key, None) for i, key in enumerate(config)]
 
     def run(self, context: CheckContext, config: tuple[str, ...]) -> list[Finding]:
         if context.spec is None:

@@ -39,6 +39,15 @@ MISSPELT = [
     ("par.yaml", "pap: {column: pap, complete:", "pap: {column: pap, complet:", "entities.pap.complet"),
     ("par.yaml", '{left: "T2[TOTAL].trees"', '{left: "T2[TOTAL]trees"', "bad cell reference"),
     ("par.yaml", "      op: lt\n      severity: warning", "      op: lower\n      severity: warning", "claims[7].op"),
+    ("par.yaml", "{left: T2, right: T6, entity: pap, columns: [surface_affected]}",
+     "{left: T2, right: T6, entity: pap, columns: [surface_affectee]}", "has no column 'surface_affectee'"),
+    ("par.yaml", '{left: "T6[TOTAL].amount", right: "T10_recap[land].amount"',
+     '{left: "T6[TOTAL].amount", right: "T11_recap[land].amount"', "agreements[3].right"),
+    ("par.yaml", "    caption: 'Tableau\\s*4", "    caption: 'Tableau\\s*(4", "tables[1].caption: regex invalide"),
+    ("plan.yaml", "- {kind: subtotal, match: '(?i)^sous[ -]total'}", "- {kind: subtotal, match: '(?i)^sous[ -total'}",
+     "options.kinds[0].match: regex invalide"),
+    ("par.yaml", "      compare: {value: \"T6[TOTAL].amount\"}", "      compare: {value: \"T6[TOTAL].amont\"}",
+     "claims[3].compare.value"),
 ]
 
 
