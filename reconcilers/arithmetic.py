@@ -10,12 +10,18 @@ from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.checks import ArithmeticRule
 from reconcilers.finding import Finding
+from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import split_joined
-from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference
+from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference, Template
 from reconcilers.rules import TableRule
 
 _SLACK = 1e-6
+MESSAGES: dict[str, Template] = {
+    "rule": Template("{column} = {formula}", "{column} = {formula}"),
+    "row": Template("{subject} — {rule}", "{subject} — {rule}"),
+    "computed": Template("calculé", "computed"),
+}
 
 
 def as_table_rule(rule: ArithmeticRule) -> TableRule:
@@ -33,8 +39,10 @@ def check_row_arithmetic(table: ExtractedTable, rule: TableRule) -> list[Finding
     expected = numeric.eval(rule.formula)
     inputs = [c.key for c in table.columns if c.key in rule.formula and c.key != rule.target]
     unit = unit_of(table, rule.target)
-    what_fr = rule.text_fr or f"{table.column(rule.target).label} = {rule.formula}"
+    stated_rule = MESSAGES["rule"].render({"column": table.column(rule.target).label, "formula": rule.formula})
+    what_fr = rule.text_fr or stated_rule[0]
     what_en = rule.text_en or what_fr
+    computed_fr, computed_en = MESSAGES["computed"].render({})
     findings: list[Finding] = []
     for index in items.index:
         stated, computed = numeric.at[index, rule.target], expected.at[index]
@@ -43,9 +51,9 @@ def check_row_arithmetic(table: ExtractedTable, rule: TableRule) -> list[Finding
         tolerance = table.tolerances.at[index, rule.target]
         tolerance = _SLACK + (0.0 if pd.isna(tolerance) else float(tolerance))
         subject = split_joined(str(table.cells.at[index, _subject_column(table)] or table.cells.at[index, ROW_LABEL]))
-        fr, en = comparison(f"{subject} — {what_fr}", f"{subject} — {what_en}",
-                            float(computed), float(stated), unit,
-                            expected_fr="calculé", expected_en="computed")
+        row_fr, row_en = MESSAGES["row"].render({"subject": subject, "rule": what_fr}, {"subject": subject, "rule": what_en})
+        fr, en = comparison(row_fr, row_en, float(computed), float(stated), unit,
+                            expected_fr=computed_fr, expected_en=computed_en)
         findings.append(Finding(
             document=table.provenance.document, check="row_arithmetic",
             status="pass" if abs(stated - computed) <= tolerance else "fail", severity="error",
@@ -72,6 +80,7 @@ class ArithmeticCheck(Check):
     name = "arithmetic"
     schema = tuple[ArithmeticRule, ...]
     emits = (ROW_ARITHMETIC,)
+    messages = MESSAGES | COMPARISON
     verifies = ROW_ARITHMETIC.name
 
     def references(self, config: tuple[ArithmeticRule, ...]) -> list[Reference]:

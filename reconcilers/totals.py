@@ -11,11 +11,21 @@ from extractors.spec import TableSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
+from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
-from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext, Reference
+from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext, Reference, Template
 from reconcilers.rules import TableRule
 
 _ABSOLUTE_SLACK = 1e-6
+MESSAGES: dict[str, Template] = {
+    "rows_sum": Template("somme des {n} lignes", "sum of {n} rows"),
+    "labelled_sum": Template("somme de {labels}", "sum of {labels}"),
+    "total": Template("{label} — {what} ({parts})", "{label} — {what} ({parts})"),
+    "recomputed": Template("recalculé", "recomputed"),
+    "written_twice": Template("Double écriture « {text} »", "Figure written twice “{text}”"),
+    "first_figure": Template("premier chiffre", "first figure"),
+    "second_figure": Template("second", "second"),
+}
 
 
 def check_totals(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
@@ -38,7 +48,7 @@ def _closing_total(table: ExtractedTable) -> list[Finding]:
             evidence = tuple(cell_location(table, int(i), column.key) for i in parts.dropna().index)
             findings.append(sum_finding(
                 table, int(index), column.key, float(parts.sum()), float(stated), evidence,
-                f"somme des {len(parts.dropna())} lignes", f"sum of {len(parts.dropna())} rows",
+                *MESSAGES["rows_sum"].render({"n": len(parts.dropna())}),
             ))
     return findings
 
@@ -73,7 +83,7 @@ def verify_sum(table: ExtractedTable, rule: TableRule) -> list[Finding]:
         findings.append(sum_finding(
             table, index, column.key, math.fsum(parts), float(stated),
             tuple(cell_location(table, i, column.key) for i in present),
-            "somme de " + " + ".join(labels), "sum of " + " + ".join(labels),
+            *MESSAGES["labelled_sum"].render({"labels": " + ".join(labels)}),
         ))
     return findings
 
@@ -87,8 +97,10 @@ def sum_finding(
     unit = unit_of(table, column)
     label = str(table.cells.at[index, ROW_LABEL])
     what = table.column(column).label
-    fr, en = comparison(f"{label} — {what} ({parts_fr})", f"{label} — {what} ({parts_en})",
-                        expected, stated, unit, expected_fr="recalculé", expected_en="recomputed")
+    what_fr, what_en = MESSAGES["total"].render({"label": label, "what": what, "parts": parts_fr},
+                                                {"label": label, "what": what, "parts": parts_en})
+    recomputed_fr, recomputed_en = MESSAGES["recomputed"].render({})
+    fr, en = comparison(what_fr, what_en, expected, stated, unit, expected_fr=recomputed_fr, expected_en=recomputed_en)
     passed = abs(stated - expected) <= tolerance
     return Finding(
         document=table.provenance.document, check="sum_total",
@@ -116,9 +128,11 @@ def check_equivalences(table: ExtractedTable) -> list[Finding]:
             other = second.value
             slack = max(quantity.tolerance, second.tolerance)
             unit = unit_of(table, column.key)
-            fr, en = comparison(f"Double écriture « {text} »", f"Figure written twice “{text}”",
-                                quantity.value, other, unit, expected_fr="premier chiffre",
-                                expected_en="first figure", observed_fr="second", observed_en="second")
+            twice_fr, twice_en = MESSAGES["written_twice"].render({"text": text})
+            first_fr, first_en = MESSAGES["first_figure"].render({})
+            second_fr, second_en = MESSAGES["second_figure"].render({})
+            fr, en = comparison(twice_fr, twice_en, quantity.value, other, unit, expected_fr=first_fr,
+                                expected_en=first_en, observed_fr=second_fr, observed_en=second_en)
             findings.append(Finding(
                 document=table.provenance.document, check="unit_equivalence",
                 status="pass" if abs(other - quantity.value) <= slack else "fail", severity="warning",
@@ -136,6 +150,7 @@ class TotalsCheck(Check):
     name = "totals"
     schema = tuple[str, ...]
     emits = (SUM_TOTAL,)
+    messages = MESSAGES | COMPARISON
     verifies = SUM_TOTAL.name
 
     def references(self, config: tuple[str, ...]) -> list[Reference]:
@@ -156,6 +171,7 @@ class EquivalenceCheck(Check):
 
     name = UNIT_EQUIVALENCE.name
     emits = (UNIT_EQUIVALENCE,)
+    messages = MESSAGES | COMPARISON
 
     def run(self, context: CheckContext, config: None) -> list[Finding]:
         return [f for table in context.document.tables for f in check_equivalences(table)]
