@@ -113,8 +113,9 @@ def alignment_findings(alignment: Alignment, left: Groups, right: Groups) -> lis
             subject=f"{left.word_fr} {p} ↔ {right.word_fr} {q}", field="lignes", expected=count, observed=count,
             unit="count", tables=tables, location=_group_location(left, left_rows[p]),
             evidence=(_group_location(right, right_rows[q]),),
-            **_said("tied", {"left": left.word_fr.capitalize(), "p": p, "right": right.word_fr, "q": q, "count": count},
-                    {"left": left.word_en.capitalize(), "p": p, "right": right.word_en, "q": q, "count": count}),
+            **MESSAGES["tied"].message(
+                {"left": left.word_fr.capitalize(), "p": p, "right": right.word_fr, "q": q, "count": count},
+                {"left": left.word_en.capitalize(), "p": p, "right": right.word_en, "q": q, "count": count}),
         ))
     for lefts, rights in alignment.stretches:
         counts_l = [len(left_rows[g]) for g in lefts]
@@ -125,22 +126,17 @@ def alignment_findings(alignment: Alignment, left: Groups, right: Groups) -> lis
             expected=sum(counts_l), observed=sum(counts_r), unit="count", tables=tables,
             location=_group_location(left, [r for g in lefts for r in left_rows[g]]) if lefts else Location(),
             evidence=(_group_location(right, [r for g in rights for r in right_rows[g]]),) if rights else (),
-            **_said("untied",
-                    {"left": _counted(left.word_fr, left.plural_fr, lefts, counts_l, "fr"),
-                     "right": _counted(right.word_fr, right.plural_fr, rights, counts_r, "fr")},
-                    {"left": _counted(left.word_en, left.plural_en, lefts, counts_l, "en"),
-                     "right": _counted(right.word_en, right.plural_en, rights, counts_r, "en")}),
+            **MESSAGES["untied"].message(
+                {"left": _counted(left.word_fr, left.plural_fr, lefts, counts_l, "fr"),
+                 "right": _counted(right.word_fr, right.plural_fr, rights, counts_r, "fr")},
+                {"left": _counted(left.word_en, left.plural_en, lefts, counts_l, "en"),
+                 "right": _counted(right.word_en, right.plural_en, rights, counts_r, "en")}),
         ))
     return findings
 
 
 def _names(word: str, groups: tuple[int, ...]) -> str:
     return f"{word} " + ", ".join(str(g) for g in groups) if groups else f"aucun {word}"
-
-
-def _said(template: str, fr: dict[str, object], en: dict[str, object]) -> dict[str, str]:
-    message_fr, message_en = MESSAGES[template].render(fr, en)
-    return {"message_fr": message_fr, "message_en": message_en}
 
 
 def _counted(word: str, plural: str, groups: tuple[int, ...], counts: list[int], lang: str) -> str:

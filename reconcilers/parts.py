@@ -111,6 +111,11 @@ class Template:
         """Fields are given per language where they differ (numbers are written each one's way)."""
         return self.fr.format(**fr), self.en.format(**(fr if en is None else en))
 
+    def message(self, fr: Mapping[str, object], en: Mapping[str, object] | None = None) -> dict[str, str]:
+        """The two renderings as a finding's `message_fr` and `message_en`."""
+        message_fr, message_en = self.render(fr, en)
+        return {"message_fr": message_fr, "message_en": message_en}
+
 
 SUM_TOTAL = FindingKind("sum_total", "Totaux et sous-totaux", "Totals and sub-totals")
 ROW_ARITHMETIC = FindingKind("row_arithmetic", "Calculs par ligne", "Row arithmetic")
