@@ -22,6 +22,7 @@ class CellSource:
     sheet: str | None = None                 # spreadsheet sheet name
     cell: str | None = None                  # spreadsheet address, "C7"
     formula: str | None = None               # spreadsheet formula as typed, "=SUM(C2:C6)"
+    stored: str | None = None                # spreadsheet: what the file stores, number | text | date | bool | error
 
     def address(self) -> str | None:
         """`Data!C7` for a spreadsheet cell, None elsewhere."""

@@ -70,8 +70,11 @@ def cell_location(table: ExtractedTable, index: int, column: str | None) -> Loca
     """The location of one cell: page, table title, printed row label, column label, raw text."""
     row = table.cells.loc[index]
     label = table.column(column).label if column else None
+    source = table.sources.loc[index, column] if column and table.sources is not None else None
     return Location(
         page=table.provenance.page,
+        sheet=getattr(source, "sheet", None) or table.provenance.sheet,
+        cell=getattr(source, "cell", None),
         table=table.provenance.title,
         row=_plain(row[ROW_LABEL]),
         column=label,

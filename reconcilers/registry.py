@@ -23,13 +23,14 @@ from reconcilers.cross_table import AgreementsCheck, DeclaredLossesCheck, PerEnt
 from reconcilers.entities import EntitiesCheck
 from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
+from reconcilers.inference import InferenceCheck
 from reconcilers.parts import DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
 from reconcilers.rules import TableRule
 from reconcilers.shares import SharesCheck
 from reconcilers.totals import EquivalenceCheck, TotalsCheck
 
 REGISTRY: tuple[Check, ...] = (
-    ExtractionCheck(), NumberingCheck(), EquivalenceCheck(),
+    ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), InferenceCheck(),
     TotalsCheck(), ArithmeticCheck(), SharesCheck(),
     EntitiesCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
     ClaimsCheck(), BudgetCheck(),
