@@ -28,6 +28,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
 	$(BIN)/python -m benchmarks.long_pdf
+	$(BIN)/python -m benchmarks.useiti_records ../shared/corpus/useiti-2015 --out benchmarks/results
 
 screenshots: $(STAMP) $(RAW_PDFS)
 	$(BIN)/python docs/screenshot.py

@@ -64,7 +64,8 @@ def guess_kind(texts: list[str], convention: str | None = None) -> str:
     return (_kind_of_all(filled, whole=True, convention=convention) if filled else None) or "text"
 
 
-def _is_figure(text: str) -> bool:
+def is_figure(text: str) -> bool:
+    """A figure in either convention, or a placeholder printed instead of one."""
     return bool(text) and (is_placeholder(text) or _kind_of_all([text], whole=True, convention="en") is not None
                            or _kind_of_all([text], whole=True) is not None)
 
@@ -73,7 +74,7 @@ def _first_data_row(grid: Grid) -> int | None:
     """The first row holding figures in at least half of the grid's figure columns (columns past the
     first whose filled cells are mostly figures or placeholders); None in a table of words."""
     width = max((len(row) for row in grid), default=0)
-    figures = [[c < len(row) and _is_figure(row[c]) for c in range(width)] for row in grid]
+    figures = [[c < len(row) and is_figure(row[c]) for c in range(width)] for row in grid]
     numeric = [c for c in range(1, width)
                if sum(f[c] for f in figures) * 2 >= sum(1 for row in grid if c < len(row) and row[c])]
     if not numeric:
@@ -112,7 +113,7 @@ def table_parts(grid: Grid) -> tuple[int, int]:
 
 def _is_header_like(row: list[str]) -> bool:
     """No figure outside the first cell, or only years over an empty corner (`| 2005 | 2010`)."""
-    figures = [cell for cell in row[1:] if _is_figure(cell)]
+    figures = [cell for cell in row[1:] if is_figure(cell)]
     if not figures:
         return True
     return not row[0] and all(_YEAR.fullmatch(cell) for cell in figures)

@@ -13,12 +13,13 @@ A reader hands a `SourceGrid` (cells as printed, with their provenance); this la
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from extractors.frame import RawRow, build_table
-from extractors.grid import guess_kind, header_labels, row_kind, row_label, table_parts
+from extractors.grid import guess_kind, header_labels, is_context_line, is_figure, row_kind, row_label, table_parts
 from extractors.quality import table_quality
 from extractors.quantity import number_convention, unit_in_label
 from extractors.source import CellSource, GridCell, SourceGrid
@@ -26,6 +27,8 @@ from extractors.spec import ColumnSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable, Provenance
 
 Row = list[GridCell]
+# A line under a table that annotates it rather than being a row: source, note, footnote mark.
+_NOTE = re.compile(r"^\s*(?:sources?\b|notes?\b|nb\b|n\.b\.|\*|[¹²³⁴⁵⁶⁷⁸⁹]|\(\w\)\s|\d\)\s|lecture\b)", re.IGNORECASE)
 
 
 @dataclass
@@ -37,12 +40,17 @@ class _Record:
 
 
 def _shape(row: Row) -> str:
-    """label (first cell only), bare (figures without label), full, or empty."""
+    """label (first cell only, not a `name: value` line), bare (figures without a label), full,
+    other (no label, words only), or empty."""
     label = bool(row and row[0].text)
-    rest = any(cell.text for cell in row[1:])
+    rest = [cell.text for cell in row[1:] if cell.text]
     if label and rest:
         return "full"
-    return "label" if label else ("bare" if rest else "empty")
+    if label:
+        return "other" if is_context_line([row[0].text]) else "label"
+    if not rest:
+        return "empty"
+    return "bare" if any(is_figure(text) for text in rest) else "other"
 
 
 def _centre(row: Row) -> float | None:
@@ -102,13 +110,13 @@ def logical_rows(body: list[Row]) -> list[_Record]:
 
 
 def _trailing_notes(records: list[_Record]) -> int:
-    """How many records at the end are notes under the table: label-only lines after the last
-    row of figures (only in a table that has figures)."""
-    shapes = [_shape(record.cells) for record in records]
-    if not any(shape in ("full", "bare") for shape in shapes):
-        return 0
+    """How many records at the end are notes under the table: lines printed in the first column
+    alone that read as a source, a note or a footnote."""
     count = 0
-    while count < len(shapes) and shapes[-1 - count] == "label":
+    while count < len(records):
+        cells = records[-1 - count].cells
+        if any(cell.text for cell in cells[1:]) or not (cells and _NOTE.match(cells[0].text)):
+            break
         count += 1
     return count
 
@@ -119,7 +127,7 @@ def _where(cell: GridCell, row: int) -> str:
     return f"p. {page}" if page is not None else (f"ligne {line}" if line is not None else f"rang {row + 1}")
 
 
-def _merge_notes(records: list[_Record], body: list[Row], header: int) -> tuple[str, ...]:
+def _merge_notes(records: list[_Record], body: list[Row], header: int) -> list[str]:
     notes = []
     if header > 1:
         notes.append(f"en-tête : {header} lignes réunies en un libellé par colonne / "
@@ -134,7 +142,7 @@ def _merge_notes(records: list[_Record], body: list[Row], header: int) -> tuple[
                          f"autour de chiffres centrés (déduit de la disposition) / body rows {first + 1}-"
                          f"{record.rows[-1] + 1} joined into one record, label wrapped around vertically "
                          f"centred figures (inferred from the layout)")
-    return tuple(notes)
+    return notes
 
 
 def _columns(labels: list[str], body: list[list[str]], width: int, context: list[str]) -> tuple[ColumnSpec, ...]:
@@ -183,5 +191,5 @@ def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, heade
     failed = sum(1 for problem in table.problems if problem.text)
     quality = table_quality(record_texts, quantity_cells, quantity_cells - failed)
     return replace(table, sources=sources, context=tuple(line for line in context if line),
-                   merges=_merge_notes(records, body, header),
+                   merges=(*grid.merges, *_merge_notes(records, body, header)),
                    provenance=replace(table.provenance, quality=quality))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,6 +20,7 @@ from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
+from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
 from reconcilers.finding import Finding, Location
 
@@ -105,6 +106,7 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
+    findings = _in_sheets(findings, documents)
     return RunResult(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
@@ -142,7 +144,13 @@ def _run_document(assignment: Assignment, limits: Limits) -> DocumentRun:
 def _with_expectations(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
     mine = tuple(f for f in findings if f.document == document.name)
     return DocumentRun(document.name, document.kind, document.spec, document.status,
-                       document.reconciliation, document.findings + mine)
+                       document.reconciliation, tuple(_in_sheets(document.findings + mine, [document])))
+
+
+def _in_sheets(findings: Iterable[Finding], documents: list[DocumentRun]) -> list[Finding]:
+    """Findings on spreadsheet tables pointed at their sheet and cell."""
+    tables = {d.name: d.reconciliation.document.tables for d in documents if d.reconciliation is not None}
+    return [locate_in_sheet(f, tables.get(f.document, ())) for f in findings]
 
 
 def _spec_error(error: SpecError) -> Finding:

@@ -101,10 +101,22 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
     return findings
 
 
+# A row number as printed: 12, 3.1, 4-2, 12a. A company or person name is no row number.
+_ROW_NUMBER = re.compile(r"\d+(?:[.\-]\d+)*[a-z]?\.?")
+
+
 def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
-    """Two rows printed with the same number: every reference to that number is ambiguous."""
+    """Two rows printed with the same number: every reference to that number is ambiguous.
+
+    Only a label column of row numbers is checked: two rows naming the same company are
+    not a numbering error.
+    """
     items = table.cells[table.cells[ROW_KIND] == "item"]
-    counts = items[ROW_LABEL].astype(str).value_counts()
+    labels = items[ROW_LABEL].astype(str).str.strip()
+    numbered = labels[labels.str.fullmatch(_ROW_NUMBER.pattern)]
+    if numbered.empty or len(numbered) * 2 < len(labels[labels != ""]):
+        return []
+    counts = numbered.value_counts()
     findings = []
     for label, count in counts[counts > 1].items():
         findings.append(Finding(

@@ -12,7 +12,7 @@ from reconcilers.rules import TableRule
 CHECKS = (
     "sum_total", "row_arithmetic", "cross_table", "twin_table", "name_match", "coverage",
     "percentage", "claim", "extraction", "alignment", "source_name", "acronym", "expectation",
-    "document", "unit_equivalence", "numbering", "cross_footing", "threshold",
+    "document", "unit_equivalence", "numbering", "cross_footing", "threshold", "formula",
 )
 SEVERITIES = ("error", "warning", "info")
 

@@ -228,9 +228,12 @@ def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
     operands = tuple(row_name(r.it.table, r.index) for r in fit.rows)
     rows = tuple((r.it.key, r.index) for r in fit.rows)
     summed = fit.tried
+    support = Support(len(fit.matched), len(summed), "columns")
+    if fit.kind == "subtotals" and not fit.matched:
+        support = Support(len(fit.rows), len(fit.rows), "subtotals")
     rules = [TableRule(
         table=it.key, check="sum_total", target=name, operands=operands, formula="sum", text_fr=fr,
-        text_en=en, source="inferred", support=Support(len(fit.matched), len(summed), "columns"),
+        text_en=en, source="inferred", support=support,
         columns=summed, target_row=row.index, operand_rows=rows)]
     if fit.means:
         rules.append(TableRule(

@@ -79,7 +79,8 @@ class InterpretedTable:
 
     def location(self, index: int, column: str) -> Location:
         """The cell a figure was read from (a share read out of a label column points to that column)."""
-        return cell_location(self.table, index, column.removesuffix(SHARE_SUFFIX))
+        location = cell_location(self.table, index, column.removesuffix(SHARE_SUFFIX))
+        return replace(location, row=location.row or row_name(self.table, index), column=self.header(column))
 
     @property
     def numbers(self) -> pd.DataFrame:

@@ -129,8 +129,9 @@ EXTRACTION = FindingKind("extraction", "Cellules illisibles", "Unreadable cells"
 ALIGNMENT = FindingKind("alignment", "Alignement budget / activités", "Budget / activity alignment")
 SOURCE_NAME = FindingKind("source_name", "Sources de financement", "Funding sources")
 ACRONYM = FindingKind("acronym", "Sigles", "Acronyms")
-CROSS_FOOTING = FindingKind("cross_footing", "Totaux de ligne (somme des colonnes)", "Cross-footing (row total = sum of columns)")
+CROSS_FOOTING = FindingKind("cross_footing", "Colonnes de total", "Total columns")
 THRESHOLD = FindingKind("threshold", "Seuils de signification", "Materiality thresholds")
+FORMULA = FindingKind("formula", "Formules du classeur", "Workbook formulas")
 UNIT_EQUIVALENCE = FindingKind("unit_equivalence", "Doubles écritures (m² / ha)", "Figures written twice (m² / ha)")
 NUMBERING = FindingKind("numbering", "Numérotation des tableaux", "Table numbering")
 # Emitted outside the reconcilers: by pipeline/ (documents and specs that cannot be used) and expectations/.

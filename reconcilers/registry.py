@@ -23,6 +23,7 @@ from reconcilers.cross_table import AgreementsCheck, DeclaredLossesCheck, PerEnt
 from reconcilers.entities import EntitiesCheck
 from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
+from reconcilers.formulas import FormulasCheck
 from reconcilers.inference import InferenceCheck
 from reconcilers.parts import DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
 from reconcilers.rules import TableRule
@@ -30,7 +31,7 @@ from reconcilers.shares import SharesCheck
 from reconcilers.totals import EquivalenceCheck, TotalsCheck
 
 REGISTRY: tuple[Check, ...] = (
-    ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), InferenceCheck(),
+    ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), FormulasCheck(), InferenceCheck(),
     TotalsCheck(), ArithmeticCheck(), SharesCheck(),
     EntitiesCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
     ClaimsCheck(), BudgetCheck(),

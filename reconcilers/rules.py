@@ -18,12 +18,17 @@ class Support:
 
     holds: int
     rows: int
-    over: str = "rows"                       # rows, or columns for a total checked column by column
+    over: str = "rows"                       # rows; columns for a total checked column by column;
+                                             # subtotals for a total tied by the sub-totals above it
 
     def text(self, lang: str) -> str:
         if lang == "fr":
             noun = "colonne" if self.over == "columns" else "ligne"
+            if self.over == "subtotals":
+                return f"tirée de {self.holds} sous-totaux vérifiés"
             return f"vérifiée sur {self.holds} {noun}{'s' if self.holds > 1 else ''} sur {self.rows}"
+        if self.over == "subtotals":
+            return f"drawn from {self.holds} verified sub-totals"
         return f"holds on {self.holds} of {self.rows} {self.over}"
 
 

@@ -35,6 +35,7 @@ class PdfGrid:
     boxes: tuple[tuple[int, BBox], ...] = field(default=())  # every part's (page, bbox)
     parts: tuple[int, int] = (0, 0)
     rows_at: tuple[RowAt, ...] = ()
+    joins: tuple[str, ...] = ()              # continuation pages joined, and what was dropped of them
 
     @property
     def width(self) -> int:

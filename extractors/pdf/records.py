@@ -78,7 +78,7 @@ def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
                               for c, text in enumerate(row)))
         else:
             rows.append(tuple(GridCell(text, CellSource(page=grid.pages[0])) for text in row))
-    return SourceGrid(document=document, title=title, rows=tuple(rows), method=grid.method)
+    return SourceGrid(document=document, title=title, rows=tuple(rows), method=grid.method, merges=grid.joins)
 
 
 def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:

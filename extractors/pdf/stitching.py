@@ -79,6 +79,17 @@ def _body(grid: PdfGrid, previous: PdfGrid, why: str) -> tuple[int, list[list[st
     return start, grid.grid[start:]
 
 
+_WHY_FR = {"caption continued": "légende marquée « suite »", "header repeated": "en-tête répété",
+           "columns line up": "colonnes alignées"}
+
+
+def _join_note(grid: PdfGrid, why: str, dropped: int) -> str:
+    """What the table layer reports of a continuation joined: page, reason, lines dropped."""
+    fr = f", {dropped} ligne(s) de légende et d'en-tête retirée(s)" if dropped else ""
+    en = f", {dropped} caption and header line(s) dropped" if dropped else ""
+    return f"p. {grid.pages[0]} : suite du tableau jointe ({_WHY_FR.get(why, why)}){fr} / continuation joined ({why}){en}"
+
+
 def stitch(grids: list[PdfGrid]) -> list[PdfGrid]:
     """Grids in reading order, continuations joined onto the table they continue."""
     result: list[PdfGrid] = []
@@ -94,6 +105,7 @@ def stitch(grids: list[PdfGrid]) -> list[PdfGrid]:
                     reason=f"{previous.reason}; continued on page {grid.pages[0]} ({why})",
                     boxes=previous.boxes + grid.boxes,
                     rows_at=previous.rows_at + grid.rows_at[start:] if previous.rows_at else (),
+                    joins=(*previous.joins, _join_note(grid, why, start)),
                 )
                 continue
         result.append(grid)
