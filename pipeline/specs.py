@@ -118,7 +118,7 @@ def load_spec(path: Path) -> Spec:
         document = DocumentSpec(
             name=path.name,
             kind=str(data.get("kind", path.stem)),
-            documents=tuple(_required(data, "documents", path)),
+            documents=validated(tuple[str, ...], _required(data, "documents", path), ("documents",)),
             tables=tuple(_table(entry, ("tables", i)) for i, entry in enumerate(data.get("tables") or ())),
         )
         checks = parse_checks(data.get("checks") or {})

@@ -22,6 +22,8 @@ PAR, PLAN = "par-kangaba-karan-noungani-2017.txt", "itie-mali-plan-actions-2021.
 # value), option sub-record, check name, check rule key, cell reference, budget sub-record.
 MISSPELT = [
     ("par.yaml", "\nchecks:\n", "\ncheck:\n", "check: clé inconnue"),
+    ("plan.yaml", 'documents:\n  - "itie-*plan*.txt"\n  - "itie-*plan*.pdf"\n', 'documents: "itie-*plan*.txt"\n',
+     "documents: Input should be a valid tuple"),
     ("par.yaml", "    caption: 'Tableau\\s*4", "    captoin: 'Tableau\\s*4", "tables[1].captoin: clé inconnue"),
     ("par.yaml", "type: name, entity: pap}", "type: name, entiy: pap}", "entiy: clé inconnue"),
     ("par.yaml", "total: {label: '(?P<amount>{number})'}", "total: {lable: '(?P<amount>{number})'}", "total.lable"),
