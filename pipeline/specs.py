@@ -147,23 +147,24 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
     table: TableSpec = validated(TableSpec, entry, where)
     for number, column in enumerate(table.columns):
         if column.type not in COLUMN_TYPES:
-            raise SpecValueError(where + ("columns", number, "type"),
-                                 f"table {table.key} column {column.key}: type inconnu / unknown type {column.type!r} "
-                                 f"(one of {', '.join(COLUMN_TYPES)})")
+            _refuse(where + ("columns", number, "type"), f"type inconnu / unknown type {column.type!r}", COLUMN_TYPES)
     if table.layout not in LAYOUTS:
-        raise SpecValueError(where + ("layout",), f"table {table.key}: mise en page inconnue / unknown layout "
-                             f"{table.layout!r} (one of {', '.join(LAYOUTS)})")
+        _refuse(where + ("layout",), f"mise en page inconnue / unknown layout {table.layout!r}", LAYOUTS)
     if table.options:
         schema = LAYOUT_OPTIONS.get(table.layout)
         if schema is None:
-            raise SpecValueError(where + ("options",), f"table {table.key}: la mise en page {table.layout} ne prend "
-                                 f"pas d’options / layout {table.layout} takes no options")
+            _refuse(where + ("options",), f"la mise en page {table.layout} ne prend pas d’options "
+                    f"/ layout {table.layout} takes no options", ())
         validated(schema, table.options, where + ("options",))
     for number, row in enumerate(table.rows):
         if row.kind not in ROW_KINDS:
-            raise SpecValueError(where + ("rows", number, "kind"), f"table {table.key} row {row.key}: "
-                                 f"genre inconnu / unknown kind {row.kind!r} (one of {', '.join(ROW_KINDS)})")
+            _refuse(where + ("rows", number, "kind"), f"genre inconnu / unknown kind {row.kind!r}", ROW_KINDS)
     return table
+
+
+def _refuse(path: tuple[str | int, ...], reason: str, allowed: tuple[str, ...]) -> None:
+    one_of = f" (one of {', '.join(allowed)})" if allowed else ""
+    raise SpecValueError(path, f"{dotted(path)}: {reason}{one_of}")
 
 
 def _patterns(table: TableSpec) -> list[tuple[tuple[str | int, ...], str | None]]:
