@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
+import ast
 
 import pandas as pd
 
+from extractors.spec import DocumentSpec
 from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.checks import ArithmeticRule
@@ -13,7 +14,7 @@ from reconcilers.finding import Finding
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import split_joined
-from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference, Template
+from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference, SpecValueError, Template, dotted
 from reconcilers.rules import TableRule
 
 _SLACK = 1e-6
@@ -24,11 +25,19 @@ MESSAGES: dict[str, Template] = {
 }
 
 
+def operands(formula: str) -> tuple[str, ...]:
+    """The column keys a formula reads, in order ("abs(a - b)" -> ("a", "b")); SyntaxError if it
+    is not an expression."""
+    tree = ast.parse(formula, mode="eval")
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    names = [node for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called]
+    return tuple(dict.fromkeys(node.id for node in sorted(names, key=lambda n: n.col_offset)))
+
+
 def as_table_rule(rule: ArithmeticRule) -> TableRule:
     """A spec'd row relation in the one shape inferred relations also take."""
-    return TableRule(table=rule.table, check=ROW_ARITHMETIC.name, target=rule.column,
-                     operands=tuple(dict.fromkeys(re.findall(r"[A-Za-z_]\w*", rule.formula))), formula=rule.formula,
-                     text_fr=rule.label_fr, text_en=rule.label_en)
+    return TableRule(table=rule.table, check=ROW_ARITHMETIC.name, target=rule.column, operands=operands(rule.formula),
+                     formula=rule.formula, text_fr=rule.label_fr, text_en=rule.label_en)
 
 
 def check_row_arithmetic(table: ExtractedTable, rule: TableRule) -> list[Finding]:
@@ -85,6 +94,22 @@ class ArithmeticCheck(Check):
 
     def references(self, config: tuple[ArithmeticRule, ...]) -> list[Reference]:
         return [Reference((i,), rule.table, rule.column) for i, rule in enumerate(config)]
+
+    def validate(self, config: tuple[ArithmeticRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
+        """Besides the table and column: the formula is an expression over figure columns of that table."""
+        super().validate(config, spec, path)
+        for i, rule in enumerate(config):
+            where = path + (i, "formula")
+            try:
+                read = operands(rule.formula)
+            except SyntaxError as error:
+                raise SpecValueError(where, f"{dotted(where)}: formule illisible / unreadable formula "
+                                     f"{rule.formula!r} ({error.msg})") from error
+            figures = {c.key for c in spec.table(rule.table).columns if c.is_quantity}
+            for key in read:
+                if key not in figures:
+                    raise SpecValueError(where, f"{dotted(where)}: « {key} » n’est pas une colonne de chiffres du "
+                                         f"tableau {rule.table} / '{key}' is not a figure column of table {rule.table}")
 
     def run(self, context: CheckContext, config: tuple[ArithmeticRule, ...]) -> list[Finding]:
         return [f for rule in config if rule.table in context.tables
