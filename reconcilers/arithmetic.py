@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -95,9 +97,10 @@ class ArithmeticCheck(Check):
     def references(self, config: tuple[ArithmeticRule, ...]) -> list[Reference]:
         return [Reference((i,), rule.table, rule.column) for i, rule in enumerate(config)]
 
-    def validate(self, config: tuple[ArithmeticRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
+    def validate(self, config: tuple[ArithmeticRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
         """Besides the table and column: the formula is an expression over figure columns of that table."""
-        super().validate(config, spec, path)
+        super().validate(config, spec, path, others)
         for i, rule in enumerate(config):
             where = path + (i, "formula")
             try:

@@ -13,15 +13,16 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from extractors.flattened import expand
-from extractors.spec import COLUMN_TYPES, DocumentSpec
 from extractors.quantity import (
     BASE_UNIT,
     QuantityError,
     format_quantity,
     parse_quantity,
 )
+from extractors.spec import COLUMN_TYPES, DocumentSpec
 from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule
@@ -269,8 +270,9 @@ class ClaimsCheck(Check):
         return [Reference((i, "compare", group), ref.table, ref.column)
                 for i, rule in enumerate(config) for group, ref in rule.compare.items()]
 
-    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
-        super().validate(config, spec, path)
+    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
         keys = {rule.key for rule in config}
         for i, rule in enumerate(config):
             if rule.type not in COLUMN_TYPES + ("date",):
@@ -281,10 +283,16 @@ class ClaimsCheck(Check):
                 raise SpecValueError(path + (i, "claims"), f"{dotted(path + (i, 'claims'))}: affirmation inconnue / "
                                      f"unknown claim {sorted(unknown)}")
             try:
-                re.compile(expand(rule.pattern, whole_numbers=True))
+                groups = re.compile(expand(rule.pattern, whole_numbers=True)).groupindex
             except re.error as error:
                 raise SpecValueError(path + (i, "pattern"), f"{dotted(path + (i, 'pattern'))}: regex invalide / "
                                      f"invalid regex {rule.pattern!r} ({error})") from error
+            for part in ("compare", "claims", "scale"):
+                for group in getattr(rule, part):
+                    if group not in groups:
+                        where = path + (i, part, group)
+                        raise SpecValueError(where, f"{dotted(where)}: le motif n’a pas de groupe « {group} » "
+                                             f"/ the pattern has no group '{group}'")
 
     def run(self, context: CheckContext, config: tuple[ClaimRule, ...]) -> list[Finding]:
         document = context.document

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from extractors.quantity import format_quantity
+from extractors.spec import DocumentSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, cell_location, resolve, unit_of
 from reconcilers.checks import AgreementRule, DeclaredLossRule, PerEntityRule, TwinRule
@@ -17,7 +19,7 @@ from reconcilers.finding import Finding
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import fold
-from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext, Reference, Template
+from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext, Reference, SpecValueError, Template, dotted
 
 _SLACK = 1e-6
 MESSAGES: dict[str, Template] = {
@@ -252,6 +254,17 @@ def _value_or_text(table: ExtractedTable, index: int, column: str) -> object:
     return str(table.cells.at[index, column])
 
 
+def _linked(config: tuple[PerEntityRule, ...] | tuple[DeclaredLossRule, ...], path: tuple[str | int, ...],
+            others: Mapping[str, Any]) -> None:
+    """Each rule's entity is a kind `checks.entities` links; otherwise the rule would never run."""
+    kinds = {rule.kind for rule in others.get("entities", ())}
+    for i, rule in enumerate(config):
+        if rule.entity not in kinds:
+            where = path + (i, "entity")
+            raise SpecValueError(where, f"{dotted(where)}: « {rule.entity} » n’est pas une entité de checks.entities "
+                                 f"/ '{rule.entity}' is not an entity of checks.entities")
+
+
 class PerEntityCheck(Check):
     """`checks.per_entity`: the same entity's values in two tables (after `entities` linked them)."""
 
@@ -262,6 +275,11 @@ class PerEntityCheck(Check):
 
     def references(self, config: tuple[PerEntityRule, ...]) -> list[Reference]:
         return [Reference((i,), t, c) for i, rule in enumerate(config) for t in (rule.left, rule.right) for c in rule.columns]
+
+    def validate(self, config: tuple[PerEntityRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
+        _linked(config, path, others)
 
     def run(self, context: CheckContext, config: tuple[PerEntityRule, ...]) -> list[Finding]:
         return [f for rule in config
@@ -280,6 +298,11 @@ class DeclaredLossesCheck(Check):
     def references(self, config: tuple[DeclaredLossRule, ...]) -> list[Reference]:
         return [Reference((i,), table, column) for i, rule in enumerate(config)
                 for table, column in [(rule.table, rule.column)] + [(r.table, r.column) for r in rule.requires]]
+
+    def validate(self, config: tuple[DeclaredLossRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
+        _linked(config, path, others)
 
     def run(self, context: CheckContext, config: tuple[DeclaredLossRule, ...]) -> list[Finding]:
         return [f for rule in config if rule.table in context.tables and rule.entity in context.links

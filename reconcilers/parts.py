@@ -175,9 +175,11 @@ class Check:
         """The tables and columns the configuration names, each with where it is written."""
         return []
 
-    def validate(self, config: Any, spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
-        """Raise SpecValueError if the configuration names what the spec's tables do not have, so
-        that a spec mistake is said when the spec loads, never as a fault in the middle of a document."""
+    def validate(self, config: Any, spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        """Raise SpecValueError if the configuration names what the spec's tables (or the other
+        checks' configurations, `others`) do not have, so that a spec mistake is said when the
+        spec loads, never as a fault in the middle of a document."""
         tables = {t.key: t for t in spec.tables}
         for where, table, column in self.references(config):
             if table not in tables:

@@ -68,7 +68,7 @@ class ChecksSpec:
     def validate(self, spec: DocumentSpec, path: tuple[str | int, ...] = ("checks",)) -> None:
         """Every table, column, row and claim the checks name exists (SpecValueError otherwise)."""
         for name, config in self.configs.items():
-            CONFIGURABLE[name].validate(config, spec, path + (name,))
+            CONFIGURABLE[name].validate(config, spec, path + (name,), self.configs)
 
 
 def parse_checks(data: Mapping[str, Any], path: tuple[str | int, ...] = ("checks",)) -> ChecksSpec:

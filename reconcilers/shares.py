@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from extractors.quantity import format_number, format_quantity
@@ -78,8 +81,9 @@ class SharesCheck(Check):
     def references(self, config: tuple[ShareRule, ...]) -> list[Reference]:
         return [Reference((i,), r.table, c) for i, r in enumerate(config) for c in (r.rate_column, r.amount_column)]
 
-    def validate(self, config: tuple[ShareRule, ...], spec: DocumentSpec, path: tuple[str | int, ...]) -> None:
-        super().validate(config, spec, path)
+    def validate(self, config: tuple[ShareRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
         for i, rule in enumerate(config):
             row = next((r for r in spec.table(rule.table).rows if r.key == rule.row), None)
             if row is None or row.share_of is None:
