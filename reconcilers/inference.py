@@ -31,13 +31,18 @@ from reconcilers.parts import (
     Template,
 )
 from reconcilers.relations import (
+    adopt_parallel_relations,
     adopt_sibling_relations,
     check_relations,
     check_shares,
     infer_relations,
     infer_shares,
 )
-from reconcilers.thresholds import check_thresholds, explained_names, infer_threshold_rules
+from reconcilers.thresholds import (
+    check_thresholds,
+    explained_names,
+    infer_threshold_rules,
+)
 
 
 def infer_and_check(document: ExtractedDocument, specified: Collection[str] = ()) -> tuple[
@@ -52,6 +57,7 @@ def infer_and_check(document: ExtractedDocument, specified: Collection[str] = ()
     for table in with_relations:
         relations = list(table.rules)
         relations += adopt_sibling_relations(table, relations, with_relations)
+        relations += adopt_parallel_relations(table, relations)
         totals, notes = infer_total_rules(table)
         crossed = infer_cross_footing(table)
         related = {rule.target for rule in relations}

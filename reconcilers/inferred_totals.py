@@ -20,8 +20,8 @@ from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
     RULE_CROSS_FOOT,
     RULE_SUM_ABOVE,
-    RULE_SUM_SECTION,
     RULE_SUM_BELOW,
+    RULE_SUM_SECTION,
     RULE_SUM_SUBTOTALS,
     TOTAL,
     TOTAL_AVERAGE,
@@ -301,7 +301,7 @@ def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule
         severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
         unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
         evidence=tuple(p.it.location(p.index, column) for p in present),
-        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{rule.formula}", rule=rule)
+        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{column}-{rule.formula}", rule=rule)
 
 
 def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:

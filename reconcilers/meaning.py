@@ -35,14 +35,6 @@ _CATEGORY_MAX_LENGTH = 24
 
 
 @dataclass(frozen=True)
-class RowRef:
-    """One row of one table, for rules whose rows span a page break."""
-
-    table: ExtractedTable
-    index: int
-
-
-@dataclass(frozen=True)
 class Figures:
     """The figures of a table's columns as floats (NaN where none), their rounding allowances and units."""
 
@@ -156,8 +148,8 @@ def is_english(text: str) -> bool:
     return english > 2 * french and english >= 5
 
 
-_ENGLISH_WORDS = frozenset("the and of to in for with is are by from this that".split())
-_FRENCH_WORDS = frozenset("le la les des et du de en pour par est dans une sur au aux".split())
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "in", "for", "with", "is", "are", "by", "from", "this", "that"])
+_FRENCH_WORDS = frozenset(["le", "la", "les", "des", "et", "du", "de", "en", "pour", "par", "est", "dans", "une", "sur", "au", "aux"])
 # An English figure: `$1,234,567`, `(1,234)`, `–0.5`, `12.3%`, with optional significance stars.
 _ENGLISH_FIGURE = re.compile(
     r"^\*{0,3}(?P<open>\()?\s*(?P<sign>[-–−])?\s*(?P<currency>\$)?\s*"
