@@ -113,3 +113,19 @@ def test_a_misspelt_spec_leaves_the_other_documents_as_they_were(tmp_path):
     alone = reconcile(read(RAW / PLAN, plan.document), plan.document, plan.checks)
     ran = [(f.id, f.status, f.expected, f.observed) for f in documents[PLAN].findings if f.check != "expectation"]
     assert ran == [(f.id, f.status, f.expected, f.observed) for f in alone.findings]
+
+
+@pytest.mark.skipif(not (RAW / PLAN).exists(), reason="seed document absent")
+def test_a_misspelt_layout_option_no_longer_refuses_the_document(tmp_path):
+    """Issue 12: `short_rows` misspelt used to pass the loader and refuse the whole document with an
+    internal error at run time; it is now a spec error with its line, and the document is read."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / PLAN, raw)
+    _, line = _copy(raw, "plan.yaml", "      short_rows: right", "      short_row: right")
+    result = run(raw, None, Limits(max_seconds=0))
+    [error] = [f for f in result.findings if f.document == "plan.yaml"]
+    assert (error.location.row, error.field) == (line, "spec") and "short_row" in error.message_fr
+    [document] = result.documents
+    assert (document.status, document.spec) == ("ok", None)
+    assert not [f for f in result.findings if "erreur interne" in f.message_fr]
