@@ -229,6 +229,8 @@ def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str]
         if figure is not None:
             if not english and "," in text and not re.search(r",\d{3}(?:\D|$)", text):
                 return None
+            if re.match(r"^0\d", text):                    # "01", "08": codes, not figures
+                return None
             read[int(index)] = figure
     if len(read) < _MIN_FIGURES:
         return None
