@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from reconcilers.arithmetic import as_table_rule
 from reconcilers.budget import BudgetConfig
 from reconcilers.checks import ArithmeticRule, ShareRule
 from reconcilers.rules import TableRule
@@ -78,13 +80,9 @@ def total_rules(table: ExtractedTable, spec: TableSpec) -> list[TableRule]:
 
 
 def arithmetic_rule(table: ExtractedTable, rule: ArithmeticRule) -> TableRule:
-    """`column = formula` on every item row; the operands are the column keys the formula names."""
-    names = set(re.findall(r"[A-Za-z_]\w*", rule.formula))
-    operands = tuple(c.key for c in table.columns if c.key in names and c.key != rule.column)
+    """`column = formula` on every item row, worded with the column's printed label."""
     text_fr = rule.label_fr or f"{table.column(rule.column).label} = {rule.formula}"
-    return TableRule(table=table.key, check="row_arithmetic", target=rule.column, operands=operands,
-                     formula=rule.formula, text_fr=text_fr, text_en=rule.label_en or text_fr,
-                     columns=(rule.column,))
+    return replace(as_table_rule(rule), text_fr=text_fr, text_en=rule.label_en or text_fr, columns=(rule.column,))
 
 
 def _share_rule(table: ExtractedTable, row: str, base: str, rate: str, amount: str) -> TableRule:
