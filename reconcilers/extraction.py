@@ -12,12 +12,14 @@ from extractors.table import (
     ExtractedDocument,
     ExtractedTable,
 )
+from reconcilers.cells import row_entity
 from reconcilers.finding import Finding, Location
 from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext, Template
 
 
 MESSAGES: dict[str, Template] = {
     "row": Template("ligne {row}", "row {row}"),
+    "row_named": Template("ligne {row} ({entity})", "row {row} ({entity})"),
     "column": Template("colonne « {column} »", "column “{column}”"),
     "text": Template(" : « {text} »", ": “{text}”"),
     "problem": Template("{where} — {reason}{text}.", "{where} — {reason}{text}."),
@@ -28,16 +30,23 @@ MESSAGES: dict[str, Template] = {
                                  "Broken cross-reference in the document: “{context}”."),
     "duplicate_row": Template("{table} : le numéro {label} est porté par {count} lignes.",
                               "{table}: number {label} is printed on {count} rows."),
+    "duplicate_row_named": Template("{table} : le numéro {label} est porté par {count} lignes ({named}).",
+                                    "{table}: number {label} is printed on {count} rows ({named})."),
 }
 
 
 def problem_findings(document: ExtractedDocument) -> list[Finding]:
+    """One finding per problem; a problem on a row names the row's entity when its table has one."""
+    tables = {t.key: t for t in document.tables}
     problems = list(document.problems) + [p for t in document.tables for p in t.problems]
-    return [_finding(problem, number) for number, problem in enumerate(problems, 1)]
+    return [_finding(problem, number, row_entity(tables[problem.table], problem.row)
+                     if problem.row and problem.table in tables else "")
+            for number, problem in enumerate(problems, 1)]
 
 
-def _finding(problem: CellProblem, number: int) -> Finding:
-    row = MESSAGES["row"].render({"row": problem.row}) if problem.row else ("", "")
+def _finding(problem: CellProblem, number: int, entity: str = "") -> Finding:
+    named = {"row": problem.row, "entity": entity}
+    row = MESSAGES["row_named" if entity else "row"].render(named) if problem.row else ("", "")
     column = MESSAGES["column"].render({"column": problem.column}) if problem.column else ("", "")
     text = MESSAGES["text"].render({"text": problem.text}) if problem.text else ("", "")
     fr, en = MESSAGES["problem"].render(
@@ -48,7 +57,7 @@ def _finding(problem: CellProblem, number: int) -> Finding:
     return Finding(
         document=problem.document, check="extraction", status="fail",
         severity=problem.severity,
-        subject=problem.title or problem.document, field=problem.column or "",
+        subject=f"{problem.title or problem.document}{' — ' + entity if entity else ''}", field=problem.column or "",
         observed=problem.text or None, tables=(problem.title,) if problem.title else (),
         location=Location(page=problem.page, sheet=problem.sheet, cell=problem.cell,
                           table=problem.title or None, row=problem.row,
@@ -119,13 +128,16 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
     counts = numbered.value_counts()
     findings = []
     for label, count in counts[counts > 1].items():
+        named = row_entity(table, label)
         findings.append(Finding(
             document=table.provenance.document, check="numbering", status="fail", severity="warning",
-            subject=f"{table.provenance.title} {label}", field="numéro de ligne", expected=1, observed=int(count),
+            subject=f"{table.provenance.title} {label}{f' ({named})' if named else ''}", field="numéro de ligne",
+            expected=1, observed=int(count),
             unit="count", tables=(table.provenance.title,),
             location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
                               table_key=table.key),
-            **MESSAGES["duplicate_row"].message({"table": table.provenance.title, "label": label, "count": count}),
+            **MESSAGES["duplicate_row_named" if named else "duplicate_row"].message(
+                {"table": table.provenance.title, "label": label, "count": count, "named": named}),
             key=f"{table.key}-{label}",
         ))
     return findings
