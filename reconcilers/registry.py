@@ -21,6 +21,7 @@ from reconcilers.budget import BudgetCheck
 from reconcilers.claims import ClaimsCheck
 from reconcilers.cross_table import AgreementsCheck, DeclaredLossesCheck, PerEntityCheck, TwinsCheck
 from reconcilers.entities import EntitiesCheck
+from reconcilers.entity_columns import EntityColumnsCheck
 from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
 from reconcilers.formulas import FormulasCheck
@@ -33,7 +34,7 @@ from reconcilers.totals import EquivalenceCheck, TotalsCheck
 REGISTRY: tuple[Check, ...] = (
     ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), FormulasCheck(), InferenceCheck(),
     TotalsCheck(), ArithmeticCheck(), SharesCheck(),
-    EntitiesCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
+    EntitiesCheck(), EntityColumnsCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
     ClaimsCheck(), BudgetCheck(),
 )
 CONFIGURABLE: dict[str, Check] = {check.name: check for check in REGISTRY if check.schema is not None}
