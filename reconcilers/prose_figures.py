@@ -147,9 +147,41 @@ MESSAGES: dict[str, Template] = {
                              "« {other} ».",
                              "“{quote}”: {table}, row {row}, “{column}” gives {seen}; the figure is read in "
                              "“{other}”."),
+    "promised": Template("{table}, ligne {row} : « {promise} » est annoncée mais le texte ne contient pas ce paragraphe.",
+                         "{table}, row {row}: “{promise}” is promised but the text holds no such paragraph."),
     "differs": Template("« {quote} » : le texte annonce {claimed}, {table}, ligne {row}, « {column} » donne {seen}.",
                         "“{quote}”: the text states {claimed}, {table}, row {row}, “{column}” gives {seen}."),
 }
+
+
+_PROMISE = re.compile(r"\b(?P<word>explanations?|explications?|notes?)\s*(?:n[°o]\s*)?(?P<number>\d{1,3})\b", re.IGNORECASE)
+
+
+def _paragraph(text: str, word: str, number: str) -> bool:
+    """Whether the prose holds the promised paragraph: "Explanation 17" heading words of its own
+    ("Explanation 17: ...", "Explication 17 – ..."), not a bare mention in a table cell."""
+    stem = re.escape(word.lower().rstrip("s")[:8])
+    return bool(re.search(rf"(?im)^\W*{stem}\w*\s*(?:n[°o]\s*)?{number}\s*[:.–—-]\s*\w", text))
+
+
+def promised_explanations(document: ExtractedDocument, tables: Sequence[InterpretedTable]) -> list[Finding]:
+    """A table cell promising an explanation by number ("Explanation 17" in a category column)
+    whose paragraph the prose does not hold: said as a warning, with the cell."""
+    findings = []
+    for table in tables:
+        for key in table.columns_with("category", "text", "label"):
+            for index, text in table.table.cells[key].items():
+                match = _PROMISE.fullmatch(" ".join(str(text or "").split()))
+                if match is None or _paragraph(document.text, match.group("word"), match.group("number")):
+                    continue
+                fields = {"promise": match.group(0), "table": table.table.provenance.title,
+                          "row": table.label(int(index)) or int(index)}
+                findings.append(Finding(
+                    document=document.name, check="claim", status="fail", severity="warning",
+                    subject=match.group(0), field=table.header(key), expected=match.group(0), observed=None,
+                    tables=(table.table.provenance.title,), location=table.location(int(index), key),
+                    key=f"{table.key}-{index}-{key}", **MESSAGES["promised"].message(fields)))
+    return findings
 
 
 def _shown(value: float, percent: bool, lang: str) -> str:
@@ -215,7 +247,7 @@ def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, s
 
 class ProseFiguresCheck(Check):
     """Every document: the figures its prose quotes for a named entity, tied to the table cell
-    that holds them (no spec needed)."""
+    that holds them, and the numbered explanations its tables promise (no spec needed)."""
 
     name = "prose_figures"
     emits = (CLAIM,)
@@ -225,4 +257,5 @@ class ProseFiguresCheck(Check):
         if context.spec is not None and context.spec.tables:
             return []
         document = context.document
-        return prose_figures(document, interpret_document(document), is_english(document.text))
+        tables = interpret_document(document)
+        return prose_figures(document, tables, is_english(document.text)) + promised_explanations(document, tables)

@@ -27,6 +27,7 @@ from reconcilers.finding import Finding
 from reconcilers.formulas import FormulasCheck
 from reconcilers.inference import InferenceCheck
 from reconcilers.parts import DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
+from reconcilers.prose_figures import ProseFiguresCheck
 from reconcilers.rules import TableRule
 from reconcilers.shares import SharesCheck
 from reconcilers.totals import EquivalenceCheck, TotalsCheck
@@ -35,7 +36,7 @@ REGISTRY: tuple[Check, ...] = (
     ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), FormulasCheck(), InferenceCheck(),
     TotalsCheck(), ArithmeticCheck(), SharesCheck(),
     EntitiesCheck(), EntityColumnsCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
-    ClaimsCheck(), BudgetCheck(),
+    ClaimsCheck(), ProseFiguresCheck(), BudgetCheck(),
 )
 CONFIGURABLE: dict[str, Check] = {check.name: check for check in REGISTRY if check.schema is not None}
 KINDS: dict[str, FindingKind] = {

@@ -16,6 +16,7 @@ import pytest
 from benchmarks.useiti_records import copy_pages
 from extractors.pdf import extract_pdf
 from extractors.readers import read
+from extractors.spec import ColumnSpec
 from extractors.table import ExtractedDocument
 from reconcilers.entity_columns import (
     COMPANY_THRESHOLD,
@@ -27,7 +28,8 @@ from reconcilers.entity_columns import (
     link_sources,
 )
 from reconcilers.meaning import interpret_document
-from reconcilers.prose_figures import prose_figures
+from reconcilers.prose_figures import promised_explanations, prose_figures
+from tests.tables import make_table
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "useiti-2015"
 PDF = CORPUS / "USEITI_extractive-revenue-appendix_2015-12-22.pdf"
@@ -125,3 +127,21 @@ def test_a_misquoted_variance_is_flagged_with_the_cell(appendix_c4: ExtractedDoc
     flagged = [f for f in findings if f.status == "fail"]
     assert [(f.subject, f.expected, f.observed) for f in flagged] == [("ConocoPhillips", 282904.0, 282504.0)]
     assert flagged[0].evidence[0].table.startswith("TABLE C-4") and flagged[0].severity == "warning"
+
+
+def test_an_explanation_promised_in_a_table_and_missing_from_the_text_is_said() -> None:
+    """Rows copied from USEITI C-8 (BLM Permit Fees), with a column of numbered explanations as
+    some reports print them; the prose holds Explanation 16 but not Explanation 17."""
+    columns = [ColumnSpec("company", "In-Scope Company", "text"), ColumnSpec("variance", "Variance Amount ($)", "money"),
+               ColumnSpec("note", "Explanation", "text", optional=True)]
+    table = make_table("T1", columns, [
+        ("Cimarex Energy Co.", "item", {"company": "Cimarex Energy Co.", "variance": "45537", "note": "Explanation 16"}),
+        ("ConocoPhillips", "item", {"company": "ConocoPhillips", "variance": "192200", "note": "Explanation 17"}),
+        ("Hess Corporation", "item", {"company": "Hess Corporation", "variance": "0", "note": ""}),
+    ], title="TABLE C-8: BLM—Permit Fees Results")
+    text = "Explanation 16: A variance of $45,537 was identified for Cimarex Energy for the BLM Permit Fees revenue stream."
+    document = ExtractedDocument(name="doc.txt", kind="generic", text=text, tables=(table,))
+    findings = promised_explanations(document, interpret_document(document))
+    assert [(f.subject, f.location.row) for f in findings] == [("Explanation 17", "ConocoPhillips")]
+    tied = prose_figures(document, interpret_document(document), english=True)
+    assert [(f.status, f.subject, f.observed) for f in tied] == [("pass", "Cimarex Energy Co.", 45537.0)]
