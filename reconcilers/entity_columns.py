@@ -195,6 +195,8 @@ MESSAGES: dict[str, Template] = {
     "linked": Template("{entity} — nommé dans {n} tableaux{documents} sous {k} graphies : {spellings}.",
                        "{entity} — named in {n} tables{documents} under {k} spellings: {spellings}."),
     "documents": Template(" de {n} documents", " of {n} documents"),
+    "run_links": Template("{n} entités nommées dans plusieurs documents ({documents}) : {names}.",
+                          "{n} entities named in several documents ({documents}): {names}."),
     "agree": Template("{a} « {ca} » et {b} « {cb} » : mêmes chiffres pour {n} entités sur {m}.",
                       "{a} “{ca}” and {b} “{cb}”: same figures for {n} entities out of {m}."),
     "differ": Template("{entity} : {a} « {ca} » donne {va}, {b} « {cb} » donne {vb}.",
@@ -319,7 +321,20 @@ def entities_across_documents(sources: Sequence[Source]) -> list[Finding]:
     if len(sources) < 2:
         return []
     entities = link_sources(sources)
-    return link_findings(entities, True) + compare_entity_figures(sources, entities, True)
+    return _run_links(entities, sources) + link_findings(entities, True) + compare_entity_figures(sources, entities, True)
+
+
+def _run_links(entities: Sequence[Entity], sources: Sequence[Source]) -> list[Finding]:
+    """One line saying how many entities the run's documents share, so that the linking shows its support."""
+    shared = [e.canonical for e in entities if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]
+    if not shared:
+        return []
+    documents = ", ".join(source.document for source in sources)
+    fr, en = MESSAGES["run_links"].render({"n": len(shared), "documents": documents, "names": " ; ".join(shared)},
+                                          {"n": len(shared), "documents": documents, "names": "; ".join(shared)})
+    return [Finding(document=sources[0].document, check="name_match", status="pass", severity="info",
+                    subject=documents, field="entités / entities", observed=len(shared), unit="count",
+                    message_fr=fr, message_en=en, key="run-links")]
 
 
 class EntityColumnsCheck(Check):
