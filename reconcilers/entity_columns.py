@@ -73,19 +73,20 @@ def _name_like(text: str) -> bool:
     letters = sum(c.isalpha() for c in text)
     return (0 < len(words) <= _MAX_WORDS and len(text) <= _MAX_LENGTH and letters >= max(3, len(text) // 2)
             and not text.rstrip().endswith(":") and text[0].isalpha() and not is_catch_all(text)
-            and not _FIGURE.search(text))
+            and not _FIGURE.search(text) and company_key(text) not in _LEGAL_SUFFIXES)
 
 
 def entity_column(table: InterpretedTable) -> str | None:
     """The column naming one entity per item row, when the table has one (label or text role,
-    at least 3 names, 80 % of its cells name-like, no name twice)."""
+    at least 3 names, 80 % of its cells name-like, 90 % of them distinct: a name wrapped over two
+    lines in a list leaves a fragment or two)."""
     items = [index for index, role in zip(table.table.values.index, table.row_roles, strict=True) if role == "item"]
     for key in table.columns_with("label", "text"):
         texts = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
         texts = [text for text in texts if text]
         names = [text for text in texts if _name_like(text)]
         if (len(names) >= _MIN_NAMES and len(names) >= 0.8 * len(texts)
-                and len({company_key(n) for n in names}) == len(names)):
+                and len({company_key(n) for n in names}) >= 0.9 * len(names)):
             return key
     return None
 
