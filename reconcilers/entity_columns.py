@@ -68,7 +68,8 @@ def is_catch_all(name: str) -> bool:
     return bool(_CATCH_ALL.match(" ".join(name.split()).strip(" .:")))
 
 
-def _name_like(text: str) -> bool:
+def name_like(text: str) -> bool:
+    """A short text of mostly letters, no amount, not a heading or a catch-all: a name."""
     words = text.split()
     letters = sum(c.isalpha() for c in text)
     return (0 < len(words) <= _MAX_WORDS and len(text) <= _MAX_LENGTH and letters >= max(3, len(text) // 2)
@@ -84,7 +85,7 @@ def entity_column(table: InterpretedTable) -> str | None:
     for key in table.columns_with("label", "text"):
         texts = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
         texts = [text for text in texts if text]
-        names = [text for text in texts if _name_like(text)]
+        names = [text for text in texts if name_like(text)]
         if (len(names) >= _MIN_NAMES and len(names) >= 0.8 * len(texts)
                 and len({company_key(n) for n in names}) >= 0.9 * len(names)):
             return key
@@ -109,7 +110,7 @@ def _mentions(source: Source) -> list[list[Mention]]:
         names = []
         for index, role in zip(table.table.values.index, table.row_roles, strict=True):
             text = " ".join(str(table.table.cells.at[index, column] or "").split())
-            if role == "item" and text and _name_like(text):
+            if role == "item" and text and name_like(text):
                 names.append(Mention(f"{source.document}\x1f{table.key}", int(index), text))
         found.append(names)
     return found
@@ -129,7 +130,9 @@ _TITLE_NUMBER = re.compile(r"^\s*(?:table|tableau|annexe|appendix)?\s*[A-Z]?-?\d
                            re.IGNORECASE)
 
 
-def _words(text: str) -> set[str]:
+def label_words(text: str) -> set[str]:
+    """The words of a header or title that say what a figure is, singular and without filler
+    ("Total Reported by Government Entity" -> {"government"}; "Royalties" -> {"royalty"})."""
     words = set()
     for word in fold(text).split():
         word = _ORDINALS.get(word, word)
@@ -158,10 +161,10 @@ class FigureColumn:
 
 
 def _figure_columns(source: Source, table: InterpretedTable) -> list[FigureColumn]:
-    title = _words(_TITLE_NUMBER.sub("", table.table.provenance.title))
+    title = label_words(_TITLE_NUMBER.sub("", table.table.provenance.title))
     columns = []
     for key in table.columns_with("quantity", "percent"):
-        header = _words(table.header(key))
+        header = label_words(table.header(key))
         if header:
             columns.append(FigureColumn(source.document, table, key, table.role_of(key), frozenset(header),
                                         frozenset(header | title)))

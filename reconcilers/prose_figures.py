@@ -20,7 +20,7 @@ import pandas as pd
 
 from extractors.quantity import format_number
 from extractors.table import ExtractedDocument
-from reconcilers.entity_columns import _name_like, _words, company_key, entity_column
+from reconcilers.entity_columns import name_like, label_words, company_key, entity_column
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable, interpret_document, is_english
 from reconcilers.names import fold
@@ -93,7 +93,7 @@ def _names(tables: Sequence[InterpretedTable]) -> dict[str, list[Candidate]]:
         for index, role in zip(table.table.values.index, table.row_roles, strict=True):
             text = " ".join(str(table.table.cells.at[index, column] or "").split())
             key = company_key(text)
-            if role == "item" and _name_like(text) and len(key) >= 4:
+            if role == "item" and name_like(text) and len(key) >= 4:
                 names.setdefault(key, []).append(Candidate(table, int(index), text))
     return names
 
@@ -112,10 +112,10 @@ def _pages(table: InterpretedTable) -> list[int]:
 def _table(candidates: list[Candidate], sentence: str, page: int | str | None) -> Candidate | None:
     """The table the sentence speaks of: most title words in the sentence, then the nearest one
     by page; None when two tables are equally likely."""
-    words = _words(sentence)
+    words = label_words(sentence)
 
     def score(candidate: Candidate) -> tuple[int, float]:
-        title = _words(candidate.table.table.provenance.title)
+        title = label_words(candidate.table.table.provenance.title)
         pages = _pages(candidate.table)
         distance = min((abs(page - p) for p in pages), default=0) if isinstance(page, int) else 0
         return len(title & words), -distance
@@ -131,9 +131,9 @@ def _cued_columns(table: InterpretedTable, sentence: str, figure: Quoted, previo
     anchor = figure
     if previous is not None and figure.percent and re.fullmatch(r"\s*\(\s*", sentence[previous.end:figure.start]):
         anchor = previous
-    cue = _words(" ".join(sentence[:anchor.start].split()[-_CUE_WORDS:]))
+    cue = label_words(" ".join(sentence[:anchor.start].split()[-_CUE_WORDS:]))
     role = "percent" if figure.percent else "quantity"
-    return [key for key in table.columns_with(role) if _words(table.header(key)) & cue]
+    return [key for key in table.columns_with(role) if label_words(table.header(key)) & cue]
 
 
 def _reads(value: float, allowance: float, cell: float | None) -> bool:
