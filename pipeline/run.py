@@ -22,9 +22,10 @@ from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
 from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
-from reconcilers.entity_columns import Source, entities_across_documents
+from reconcilers.entity_columns import Source
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import interpret_document
+from reconcilers.prose_figures import figures_across_documents
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,9 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
         if outcome.reconciliation is not None:
             thresholds = {r.kind: r.threshold for r in assignment.spec.checks.get("entities")} if assignment.spec else {}
             suites += suites_for(outcome.reconciliation, thresholds)
-    findings += entities_across_documents([Source(d.name, interpret_document(d.reconciliation.document))
-                                           for d in documents if d.reconciliation is not None])
+    findings += figures_across_documents([Source(d.name, interpret_document(d.reconciliation.document),
+                                                 d.reconciliation.document)
+                                          for d in documents if d.reconciliation is not None])
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from extractors.quantity import format_number
+from extractors.table import ExtractedDocument
 from reconcilers.finding import Finding
 from reconcilers.meaning import InterpretedTable, interpret_document
 from reconcilers.names import Entity, Mention, fold, joined_ratio, link_entities
@@ -94,10 +95,11 @@ def entity_column(table: InterpretedTable) -> str | None:
 
 @dataclass(frozen=True)
 class Source:
-    """One document's interpreted tables, as the run hands them."""
+    """One document's interpreted tables, as the run hands them (with what was read, for its prose)."""
 
     document: str
     tables: Sequence[InterpretedTable]
+    extracted: ExtractedDocument | None = None
 
 
 def _mentions(source: Source) -> list[list[Mention]]:

@@ -20,7 +20,15 @@ import pandas as pd
 
 from extractors.quantity import format_number
 from extractors.table import ExtractedDocument
-from reconcilers.entity_columns import name_like, label_words, company_key, entity_column
+from reconcilers.entity_columns import (
+    Source,
+    company_key,
+    entities_across_documents,
+    entity_column,
+    label_words,
+    link_sources,
+    name_like,
+)
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable, interpret_document, is_english
 from reconcilers.names import fold
@@ -149,6 +157,7 @@ MESSAGES: dict[str, Template] = {
                              "“{other}”."),
     "promised": Template("{table}, ligne {row} : « {promise} » est annoncée mais le texte ne contient pas ce paragraphe.",
                          "{table}, row {row}: “{promise}” is promised but the text holds no such paragraph."),
+    "count": Template("« {quote} » : {n} {reading}.", "“{quote}”: {n} {reading_en}."),
     "differs": Template("« {quote} » : le texte annonce {claimed}, {table}, ligne {row}, « {column} » donne {seen}.",
                         "“{quote}”: the text states {claimed}, {table}, row {row}, “{column}” gives {seen}."),
 }
@@ -259,3 +268,66 @@ class ProseFiguresCheck(Check):
         document = context.document
         tables = interpret_document(document)
         return prose_figures(document, tables, is_english(document.text)) + promised_explanations(document, tables)
+
+
+_COUNT = re.compile(r"(?<![$\d.,])\b(?P<n>\d{1,4})\s+(?P<noun>discrepancies|variances|differences|[ée]carts|companies|"
+                    r"entreprises|soci[ée]t[ée]s|compagnies)\b", re.IGNORECASE)
+_COMPANY_NOUNS = re.compile(r"compan|entreprise|soci|compagnie", re.IGNORECASE)
+
+
+def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str, str]]]:
+    """What a counted noun may count, as a reviewer would: companies — the names of one entity
+    column, or the entities the documents share; discrepancies — the variances one document's
+    prose explains (its quoted figures tied to a cell)."""
+    companies: list[tuple[int, str, str]] = []
+    for source in sources:
+        for table in source.tables:
+            column = entity_column(table)
+            if column is not None:
+                count = sum(1 for i, role in zip(table.table.values.index, table.row_roles, strict=True)
+                            if role == "item" and name_like(" ".join(str(table.table.cells.at[i, column]).split())))
+                title = f"{source.document} {table.table.provenance.title}"
+                companies.append((count, f"noms dans {title}", f"names in {title}"))
+    shared = [e for e in link_sources(sources) if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]
+    if shared:
+        companies.append((len(shared), "entités communes aux documents", "entities shared by the documents"))
+    discrepancies = []
+    for source in sources:
+        if source.extracted is not None:
+            tied = [f for f in prose_figures(source.extracted, source.tables, is_english(source.extracted.text))
+                    if f.status == "pass" and not f.unit]
+            if tied:
+                discrepancies.append((len(tied), f"écarts expliqués dans le texte de {source.document}",
+                                      f"variances explained in the text of {source.document}"))
+    return {"companies": companies, "discrepancies": discrepancies}
+
+
+def count_claims(sources: Sequence[Source]) -> list[Finding]:
+    """Counts quoted in the prose ("17 discrepancies exceeded the Margin of Variance", "the 45
+    companies invited") tied to what they count; a count that no reading gives is left silent."""
+    readings = _count_readings(sources)
+    findings = []
+    for source in sources:
+        if source.extracted is None:
+            continue
+        for offset, sentence in _sentences(source.extracted.text):
+            for match in _COUNT.finditer(sentence):
+                kind = "companies" if _COMPANY_NOUNS.match(match.group("noun")) else "discrepancies"
+                n = int(match.group("n"))
+                reading = next((r for r in readings[kind] if r[0] == n), None)
+                if reading is None:
+                    continue
+                quote = sentence[max(0, match.start() - 40):match.end() + 40].strip()
+                findings.append(Finding(
+                    document=source.document, check="claim", status="pass", severity="info",
+                    subject=match.group(0), field=kind, expected=n, observed=reading[0], unit="count",
+                    location=Location(page=source.extracted.page_at(offset), text=sentence),
+                    key=f"count-{offset}-{match.start()}",
+                    **MESSAGES["count"].message({"quote": quote, "n": n, "reading": reading[1], "reading_en": reading[2]})))
+    return findings
+
+
+def figures_across_documents(sources: Sequence[Source]) -> list[Finding]:
+    """The run-level step over every document's interpreted tables: entities linked and their
+    figures compared between documents, and the counts the prose quotes tied to what they count."""
+    return entities_across_documents(sources) + count_claims(sources)

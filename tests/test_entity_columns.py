@@ -28,7 +28,7 @@ from reconcilers.entity_columns import (
     link_sources,
 )
 from reconcilers.meaning import interpret_document
-from reconcilers.prose_figures import promised_explanations, prose_figures
+from reconcilers.prose_figures import count_claims, promised_explanations, prose_figures
 from tests.tables import make_table
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "useiti-2015"
@@ -145,3 +145,22 @@ def test_an_explanation_promised_in_a_table_and_missing_from_the_text_is_said() 
     assert [(f.subject, f.location.row) for f in findings] == [("Explanation 17", "ConocoPhillips")]
     tied = prose_figures(document, interpret_document(document), english=True)
     assert [(f.status, f.subject, f.observed) for f in tied] == [("pass", "Cimarex Energy Co.", 45537.0)]
+
+
+EXECUTIVE = CORPUS / "USEITI_executive-summary_2015-12-22.pdf"
+
+
+@needs_corpus
+def test_counts_in_the_executive_summary_tied_to_what_they_count(
+        appendix_c4: ExtractedDocument, tmp_path: Path) -> None:
+    """Page 104: "Out of the 45 companies invited…" is the spreadsheet's 45 names; "17 discrepancies
+    exceeded the Margin of Variance" needs the whole appendix's 17 explained variances, so with
+    table C-4 alone (2 explained) it stays silent rather than flagged."""
+    copy_pages(EXECUTIVE, 104, 104, tmp_path / "p104.pdf")
+    summary = extract_pdf(tmp_path / "p104.pdf")
+    sheet = read(XLSX, None)
+    sources = [Source(name, interpret_document(d), d)
+               for name, d in (("summary.pdf", summary), ("appendix.pdf", appendix_c4), ("data.xlsx", sheet))]
+    findings = count_claims(sources)
+    assert [(f.subject, f.observed, f.status) for f in findings] == [("45 companies", 45, "pass")]
+    assert ": 45 names in " in findings[0].message_en
