@@ -23,6 +23,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
 	$(BIN)/python -m benchmarks.long_pdf
+	$(BIN)/python -m benchmarks.summary_data ../shared/corpus/eiti-summary-data/data/declarations --out benchmarks/results/summary_data.json
 	$(BIN)/python -m benchmarks.useiti_records ../shared/corpus/useiti-2015 --out benchmarks/results
 
 screenshots: $(STAMP)

@@ -17,6 +17,7 @@ from pipeline.outputs import (
     write_outputs,
 )
 from pipeline.run import Limits, notices, run
+from reconcilers.summary_data.totals import Materiality
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -35,6 +36,12 @@ def _parser() -> argparse.ArgumentParser:
                              help=f"refuser un fichier plus gros (défaut {Limits.max_bytes})")
     run_command.add_argument("--max-seconds", type=_positive(float), default=Limits.max_seconds,
                              help=f"arrêter un document plus long à lire (défaut {Limits.max_seconds:g})")
+    run_command.add_argument("--materiality-margin", type=_positive(float), default=Materiality.margin_pct,
+                             help="déclarations ITIE : écart significatif au-delà de ce %% du total "
+                                  f"(défaut {Materiality.margin_pct:g})")
+    run_command.add_argument("--materiality-floor", type=_positive(float), default=Materiality.floor,
+                             help="... et au-delà de ce montant, dans la devise de la déclaration "
+                                  f"(défaut {Materiality.floor:g})")
     extract = commands.add_parser("extract", help="extraire les tableaux de fichiers, sans spec")
     extract.add_argument("files", nargs="+", type=Path)
     extract.add_argument("--out", default="outputs/extract", type=Path)
@@ -72,7 +79,8 @@ def _run(arguments: argparse.Namespace) -> int:
     staged_docs = Path(tempfile.mkdtemp(dir=out_dir, prefix=STAGED_DOCS_PREFIX))
     try:
         limits = Limits(max_bytes=arguments.max_bytes, max_pages=arguments.max_pages, max_seconds=arguments.max_seconds)
-        result = run(raw_dir, staged_docs, limits)
+        materiality = Materiality(arguments.materiality_margin, arguments.materiality_floor)
+        result = run(raw_dir, staged_docs, limits, materiality)
         write_outputs(result, out_dir, arguments.lang)
         replace_directory(staged_docs, out_dir / "data_docs")
     finally:

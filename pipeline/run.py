@@ -18,6 +18,7 @@ from expectations.suites import run_suites, suites_for
 from extractors.readers import ReadOptions, read
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
+from pipeline.declarations import check_declarations, is_summary_data
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
 from reconcilers.cells import locate_in_sheet
@@ -26,6 +27,8 @@ from reconcilers.entity_columns import Source
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import interpret_document
 from reconcilers.prose_figures import figures_across_documents
+from reconcilers.summary_data.checks import DeclarationResult
+from reconcilers.summary_data.totals import Materiality
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class RunResult:
     findings: tuple[Finding, ...]                # every finding of the run, documents' and specs'
     data_docs: Path | None = None
     specs: tuple[str, ...] = field(default=())
+    declarations: tuple[DeclarationResult, ...] = ()   # EITI Summary Data declarations found among the documents
 
 
 def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDocument:
@@ -93,7 +97,8 @@ def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDoc
     return read(path, spec.document if spec else None, ReadOptions(max_pages=limits.max_pages))
 
 
-def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) -> RunResult:
+def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
+        materiality: Materiality = Materiality()) -> RunResult:
     specs, spec_errors = load_specs(raw_dir)
     assignments, idle_specs = discover(raw_dir, specs)
     findings: list[Finding] = [_spec_error(e) for e in spec_errors] + [_idle_spec(s) for s in idle_specs]
@@ -103,7 +108,7 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
         outcome = _run_document(assignment, limits)
         documents.append(outcome)
         findings += outcome.findings
-        if outcome.reconciliation is not None:
+        if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             thresholds = {r.kind: r.threshold for r in assignment.spec.checks.get("entities")} if assignment.spec else {}
             suites += suites_for(outcome.reconciliation, thresholds)
     findings += figures_across_documents([Source(d.name, interpret_document(d.reconciliation.document),
@@ -113,10 +118,13 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits()) ->
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
     findings = _in_sheets(findings, documents)
+    declarations, loose = check_declarations(
+        (d.reconciliation.document for d in documents if d.reconciliation is not None), materiality)
+    findings += loose + [f for declaration in declarations for f in declaration.findings]
     return RunResult(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
-        data_docs=data_docs_dir, specs=tuple(s.path.name for s in specs),
+        data_docs=data_docs_dir, specs=tuple(s.path.name for s in specs), declarations=tuple(declarations),
     )
 
 
