@@ -90,23 +90,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 QUOTES = {"fr": "« {} »", "en": "“{}”"}
 
-# The EITI Summary Data checks (reconcilers/summary_data) are not registered checks: their names here.
-SUMMARY_DATA_NAMES: dict[str, dict[str, str]] = {
-    "fr": {
-        "declaration_part": "Parties de la déclaration", "agency_total": "Entités : partie 3b / partie 4",
-        "company_total": "Entreprises : partie 3a / partie 5", "stream_total": "Flux : partie 4 / partie 5",
-        "currency": "Devises", "gfs_code": "Codes GFS", "duplicate_line": "Lignes en double",
-        "number_as_text": "Nombres saisis en texte", "required_field": "Champs obligatoires vides",
-        "negative_value": "Valeurs négatives", "declared_count": "Nombres annoncés en partie 1",
-    },
-    "en": {
-        "declaration_part": "Parts of the declaration", "agency_total": "Agencies: Part 3b / Part 4",
-        "company_total": "Companies: Part 3a / Part 5", "stream_total": "Streams: Part 4 / Part 5",
-        "currency": "Currencies", "gfs_code": "GFS codes", "duplicate_line": "Duplicate lines",
-        "number_as_text": "Numbers typed as text", "required_field": "Blank required fields",
-        "negative_value": "Negative values", "declared_count": "Counts stated in Part 1",
-    },
-}
 SEVERITIES = ("error", "warning", "info")
 BUDGET_FRAMES = "budget_"      # frames the budget checks leave for the report: budget_by_source, …
 EVIDENCE_SHOWN = 4             # more cells read than this are folded away
@@ -301,7 +284,7 @@ def finding_view(finding: Finding, lang: str, anchors: Anchors, index: CellIndex
     return FindingView(
         finding=finding, anchor=anchors("finding", finding.id),
         message=finding.message_fr if lang == "fr" else finding.message_en,
-        severity=LABELS[lang][finding.severity], check=SUMMARY_DATA_NAMES[lang].get(finding.check) or kind_label(finding.check, lang),
+        severity=LABELS[lang][finding.severity], check=kind_label(finding.check, lang),
         subject=finding.subject, field=finding.field,
         expected=show(finding.expected, finding.unit, lang), observed=show(finding.observed, finding.unit, lang),
         difference=show_difference(finding, lang), where=where(finding.location, lang),

@@ -25,7 +25,7 @@ import pandas as pd
 
 from extractors.quantity import format_number
 from extractors.table import ExtractedDocument
-from reconcilers.finding import Finding
+from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable, interpret_document
 from reconcilers.names import Entity, Mention, fold, joined_ratio, link_entities
 from reconcilers.parts import CROSS_TABLE, NAME_MATCH, Check, CheckContext, Template
@@ -292,6 +292,8 @@ def _compare_pair(x: FigureColumn, y: FigureColumn, shared: list[str], rows_x: M
         document=x.source, check="cross_table", status="pass" if agreeing == len(values) else "fail",
         severity="info", subject=f"{where_x} / {where_y}", field=header_x, expected=len(values), observed=agreeing,
         unit="count", tables=(where_x, where_y), message_fr=fr, message_en=en,
+        location=Location(table=x.table.table.provenance.title, column=header_x, table_key=x.table.key),
+        evidence=(Location(table=y.table.table.provenance.title, column=header_y, table_key=y.table.key),),
         key=f"{x.table.key}-{x.column}-{y.source}-{y.table.key}-{y.column}",
     ))
     return findings
@@ -307,7 +309,8 @@ def link_findings(entities: Sequence[Entity], across_documents: bool) -> list[Fi
         if len(spellings) < 2 or (across_documents and len(documents) < 2):
             continue
         tables = {mention.table for mention, _ in entity.mentions}
-        document = entity.mentions[0][0].table.split("\x1f")[0]
+        first = entity.mentions[0][0]
+        document, key = first.table.split("\x1f")
         fr, en = MESSAGES["linked"].render(
             {"entity": entity.canonical, "n": len(tables), "k": len(spellings), "spellings": " ; ".join(spellings),
              "documents": MESSAGES["documents"].render({"n": len(documents)})[0] if across_documents else ""},
@@ -316,6 +319,7 @@ def link_findings(entities: Sequence[Entity], across_documents: bool) -> list[Fi
         findings.append(Finding(
             document=document, check="name_match", status="pass", severity="info", subject=entity.canonical,
             field="entités / entities", expected=entity.canonical, observed=spellings, unit="",
+            location=Location(row=first.spelling, table_key=key),
             message_fr=fr, message_en=en, key="documents" if across_documents else "",
         ))
     return findings
@@ -338,8 +342,11 @@ def _run_links(entities: Sequence[Entity], sources: Sequence[Source]) -> list[Fi
     documents = ", ".join(source.document for source in sources)
     fr, en = MESSAGES["run_links"].render({"n": len(shared), "documents": documents, "names": " ; ".join(shared)},
                                           {"n": len(shared), "documents": documents, "names": "; ".join(shared)})
-    return [Finding(document=sources[0].document, check="name_match", status="pass", severity="info",
+    first = next(m for m, _ in entities[0].mentions) if entities else None
+    document, key = first.table.split("\x1f") if first else (sources[0].document, None)
+    return [Finding(document=document, check="name_match", status="pass", severity="info",
                     subject=documents, field="entités / entities", observed=len(shared), unit="count",
+                    location=Location(table_key=key),
                     message_fr=fr, message_en=en, key="run-links")]
 
 

@@ -137,6 +137,20 @@ NUMBERING = FindingKind("numbering", "Numérotation des tableaux", "Table number
 # Emitted outside the reconcilers: by pipeline/ (documents and specs that cannot be used) and expectations/.
 DOCUMENT = FindingKind("document", "Lecture du document", "Reading the document")
 EXPECTATION = FindingKind("expectation", "Great Expectations", "Great Expectations")
+# Emitted by the EITI Summary Data checks (reconcilers/summary_data), which are not registered checks.
+SUMMARY_DATA = (
+    FindingKind("declaration_part", "Parties de la déclaration", "Parts of the declaration"),
+    FindingKind("agency_total", "Entités : partie 3b / partie 4", "Agencies: Part 3b / Part 4"),
+    FindingKind("company_total", "Entreprises : partie 3a / partie 5", "Companies: Part 3a / Part 5"),
+    FindingKind("stream_total", "Flux : partie 4 / partie 5", "Streams: Part 4 / Part 5"),
+    FindingKind("currency", "Devises", "Currencies"),
+    FindingKind("gfs_code", "Codes GFS", "GFS codes"),
+    FindingKind("duplicate_line", "Lignes en double", "Duplicate lines"),
+    FindingKind("number_as_text", "Nombres saisis en texte", "Numbers typed as text"),
+    FindingKind("required_field", "Champs obligatoires vides", "Blank required fields"),
+    FindingKind("negative_value", "Valeurs négatives", "Negative values"),
+    FindingKind("declared_count", "Nombres annoncés en partie 1", "Counts stated in Part 1"),
+)
 
 
 @dataclass

@@ -157,7 +157,7 @@ MESSAGES: dict[str, Template] = {
                              "“{other}”."),
     "promised": Template("{table}, ligne {row} : « {promise} » est annoncée mais le texte ne contient pas ce paragraphe.",
                          "{table}, row {row}: “{promise}” is promised but the text holds no such paragraph."),
-    "count": Template("« {quote} » : {n} {reading}.", "“{quote}”: {n} {reading_en}."),
+    "count": Template("« {quote} » : {n} {reading}.", "“{quote}”: {n} {reading}."),
     "differs": Template("« {quote} » : le texte annonce {claimed}, {table}, ligne {row}, « {column} » donne {seen}.",
                         "“{quote}”: the text states {claimed}, {table}, row {row}, “{column}” gives {seen}."),
 }
@@ -323,7 +323,8 @@ def count_claims(sources: Sequence[Source]) -> list[Finding]:
                     subject=match.group(0), field=kind, expected=n, observed=reading[0], unit="count",
                     location=Location(page=source.extracted.page_at(offset), text=sentence),
                     key=f"count-{offset}-{match.start()}",
-                    **MESSAGES["count"].message({"quote": quote, "n": n, "reading": reading[1], "reading_en": reading[2]})))
+                    **MESSAGES["count"].message({"quote": quote, "n": n, "reading": reading[1]},
+                                                {"quote": quote, "n": n, "reading": reading[2]})))
     return findings
 
 
