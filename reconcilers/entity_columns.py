@@ -27,7 +27,7 @@ from extractors.quantity import format_number
 from extractors.table import ExtractedDocument
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable, interpret_document
-from reconcilers.names import Entity, Mention, fold, joined_ratio, link_entities
+from reconcilers.names import Entity, Mention, NearMiss, fold, joined_ratio, link_entities
 from reconcilers.parts import CROSS_TABLE, NAME_MATCH, Check, CheckContext, Template
 
 COMPANY_THRESHOLD = 90.0
@@ -120,8 +120,14 @@ def _mentions(source: Source) -> list[list[Mention]]:
 
 def link_sources(sources: Sequence[Source], threshold: float = COMPANY_THRESHOLD) -> list[Entity]:
     """The entities named in the sources' entity columns, each with every table row naming it."""
+    return link_with_near_misses(sources, threshold)[0]
+
+
+def link_with_near_misses(sources: Sequence[Source], threshold: float = COMPANY_THRESHOLD) -> tuple[
+        list[Entity], list[NearMiss]]:
+    """The entities, and the names left apart although they resemble one (shown to a reviewer)."""
     mentions = [names for source in sources for names in _mentions(source)]
-    return link_entities(mentions, threshold, company_ratio)[0] if mentions else []
+    return link_entities(mentions, threshold, company_ratio) if mentions else ([], [])
 
 
 _GENERIC = frozenset("""table tableau result results résultats resultats total totals reported declared by par of the and
@@ -201,6 +207,10 @@ MESSAGES: dict[str, Template] = {
     "linked": Template("{entity} — nommé dans {n} tableaux{documents} sous {k} graphies : {spellings}.",
                        "{entity} — named in {n} tables{documents} under {k} spellings: {spellings}."),
     "documents": Template(" de {n} documents", " of {n} documents"),
+    "near_miss": Template("« {spelling} » ressemble à « {entity} » (score {score}) mais reste sous le seuil de "
+                          "{threshold} : traités comme deux entités.",
+                          "“{spelling}” resembles “{entity}” (score {score}) but stays below the threshold of "
+                          "{threshold}: kept as two entities."),
     "run_links": Template("{n} entités nommées dans plusieurs documents ({documents}) : {names}.",
                           "{n} entities named in several documents ({documents}): {names}."),
     "agree": Template("{a} « {ca} » et {b} « {cb} » : mêmes chiffres pour {n} entités sur {m}.",
@@ -325,6 +335,25 @@ def link_findings(entities: Sequence[Entity], across_documents: bool) -> list[Fi
     return findings
 
 
+def near_miss_findings(near: Sequence[NearMiss], document: str) -> list[Finding]:
+    """One info finding per name kept apart from an entity it resembles, with the score."""
+    findings = []
+    for miss in near:
+        key = miss.mention.table.split("\x1f")[1]
+        fr, en = MESSAGES["near_miss"].render(
+            {"spelling": miss.mention.spelling, "entity": miss.entity, "score": format_number(miss.score, "fr", 1),
+             "threshold": f"{COMPANY_THRESHOLD:g}"},
+            {"spelling": miss.mention.spelling, "entity": miss.entity, "score": format_number(miss.score, "en", 1),
+             "threshold": f"{COMPANY_THRESHOLD:g}"})
+        findings.append(Finding(
+            document=document, check="name_match", status="pass", severity="info", subject=miss.mention.spelling,
+            field="entités / entities", expected=miss.entity, observed=miss.mention.spelling, unit="score",
+            location=Location(row=miss.mention.spelling, table_key=key), message_fr=fr, message_en=en,
+            key=f"near-{key}-{miss.mention.row}",
+        ))
+    return findings
+
+
 def entities_across_documents(sources: Sequence[Source]) -> list[Finding]:
     """The run-level step: entities linked across the documents of one run and their figures
     compared between documents (within one document, `EntityColumnsCheck` does it)."""
@@ -362,6 +391,6 @@ class EntityColumnsCheck(Check):
         specified = {t.key for t in context.spec.tables} if context.spec else set()
         source = Source(context.document.name,
                         [t for t in interpret_document(context.document) if t.key not in specified])
-        entities = link_sources([source])
-        return (link_findings(entities, False)
+        entities, near = link_with_near_misses([source])
+        return (link_findings(entities, False) + near_miss_findings(near, source.document)
                 + compare_entity_figures([source], entities, False))

@@ -26,6 +26,8 @@ from reconcilers.entity_columns import (
     entity_column,
     is_catch_all,
     link_sources,
+    link_with_near_misses,
+    near_miss_findings,
 )
 from reconcilers.meaning import interpret_document
 from reconcilers.prose_figures import count_claims, promised_explanations, prose_figures
@@ -164,3 +166,20 @@ def test_counts_in_the_executive_summary_tied_to_what_they_count(
     findings = count_claims(sources)
     assert [(f.subject, f.observed, f.status) for f in findings] == [("45 companies", 45, "pass")]
     assert ": 45 names in " in findings[0].message_en
+
+
+def test_a_near_miss_is_shown_not_linked() -> None:
+    """Two tables of USEITI rows, the second naming QEP where the first names EOG: the two
+    companies (score 83) stay apart and the resemblance is said."""
+    columns = [ColumnSpec("company", "In-Scope Company", "text"), ColumnSpec("variance", "Variance Amount ($)", "money")]
+    rows = [("EOG Resources, Inc.", "0"), ("Hess Corporation", "34734"), ("Marathon Oil Company", "7966")]
+    first = make_table("T1", columns, [(n, "item", {"company": n, "variance": v}) for n, v in rows], title="TABLE C-1")
+    rows[0] = ("QEP Resources, Inc.", "0")
+    second = make_table("T2", columns, [(n, "item", {"company": n, "variance": v}) for n, v in rows], title="TABLE C-2")
+    document = ExtractedDocument(name="doc.txt", kind="generic", text="", tables=(first, second))
+    entities, near = link_with_near_misses([Source("doc.txt", interpret_document(document))])
+    assert len(entities) == 4
+    assert [(m.mention.spelling, m.entity, round(m.score)) for m in near] == [
+        ("QEP Resources, Inc.", "EOG Resources, Inc.", 83)]
+    said = near_miss_findings(near, "doc.txt")
+    assert said[0].severity == "info" and "QEP Resources, Inc." in said[0].message_en
