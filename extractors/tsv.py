@@ -27,7 +27,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import TypeAdapter
 

@@ -18,8 +18,7 @@ from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext, Templa
 
 
 MESSAGES: dict[str, Template] = {
-    "row": Template("ligne {row}", "row {row}"),
-    "row_named": Template("ligne {row} ({entity})", "row {row} ({entity})"),
+    "row": Template("ligne {row}{named}", "row {row}{named}"),
     "column": Template("colonne « {column} »", "column “{column}”"),
     "text": Template(" : « {text} »", ": “{text}”"),
     "problem": Template("{where} — {reason}{text}.", "{where} — {reason}{text}."),
@@ -28,10 +27,8 @@ MESSAGES: dict[str, Template] = {
                               "“Tableau {number}” names {n} different tables: {titles}."),
     "broken_reference": Template("Renvoi cassé dans le document : « {context} ».",
                                  "Broken cross-reference in the document: “{context}”."),
-    "duplicate_row": Template("{table} : le numéro {label} est porté par {count} lignes.",
-                              "{table}: number {label} is printed on {count} rows."),
-    "duplicate_row_named": Template("{table} : le numéro {label} est porté par {count} lignes ({named}).",
-                                    "{table}: number {label} is printed on {count} rows ({named})."),
+    "duplicate_row": Template("{table} : le numéro {label} est porté par {count} lignes{named}.",
+                              "{table}: number {label} is printed on {count} rows{named}."),
 }
 
 
@@ -45,8 +42,8 @@ def problem_findings(document: ExtractedDocument) -> list[Finding]:
 
 
 def _finding(problem: CellProblem, number: int, entity: str = "") -> Finding:
-    named = {"row": problem.row, "entity": entity}
-    row = MESSAGES["row_named" if entity else "row"].render(named) if problem.row else ("", "")
+    named = f" ({entity})" if entity else ""
+    row = MESSAGES["row"].render({"row": problem.row, "named": named}) if problem.row else ("", "")
     column = MESSAGES["column"].render({"column": problem.column}) if problem.column else ("", "")
     text = MESSAGES["text"].render({"text": problem.text}) if problem.text else ("", "")
     fr, en = MESSAGES["problem"].render(
@@ -136,8 +133,8 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
             unit="count", tables=(table.provenance.title,),
             location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
                               table_key=table.key),
-            **MESSAGES["duplicate_row_named" if named else "duplicate_row"].message(
-                {"table": table.provenance.title, "label": label, "count": count, "named": named}),
+            **MESSAGES["duplicate_row"].message({"table": table.provenance.title, "label": label, "count": count,
+                                                 "named": f" ({named})" if named else ""}),
             key=f"{table.key}-{label}",
         ))
     return findings

@@ -137,8 +137,8 @@ NUMBERING = FindingKind("numbering", "Numérotation des tableaux", "Table number
 # Emitted outside the reconcilers: by pipeline/ (documents and specs that cannot be used) and expectations/.
 DOCUMENT = FindingKind("document", "Lecture du document", "Reading the document")
 EXPECTATION = FindingKind("expectation", "Great Expectations", "Great Expectations")
-# Emitted by the EITI Summary Data checks (reconcilers/summary_data), which are not registered checks.
-SUMMARY_DATA = (
+# Checks of the EITI Summary Data declarations, run over the parts of a declaration (reconcilers/summary_data).
+DECLARATION_KINDS = (
     FindingKind("declaration_part", "Parties de la déclaration", "Parts of the declaration"),
     FindingKind("agency_total", "Entités : partie 3b / partie 4", "Agencies: Part 3b / Part 4"),
     FindingKind("company_total", "Entreprises : partie 3a / partie 5", "Companies: Part 3a / Part 5"),

@@ -26,7 +26,7 @@ from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
 from reconcilers.formulas import FormulasCheck
 from reconcilers.inference import InferenceCheck
-from reconcilers.parts import DOCUMENT, EXPECTATION, SUMMARY_DATA, Check, CheckContext, FindingKind, SpecValueError
+from reconcilers.parts import DECLARATION_KINDS, DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
 from reconcilers.prose_figures import ProseFiguresCheck
 from reconcilers.rules import TableRule
 from reconcilers.shares import SharesCheck
@@ -40,7 +40,7 @@ REGISTRY: tuple[Check, ...] = (
 )
 CONFIGURABLE: dict[str, Check] = {check.name: check for check in REGISTRY if check.schema is not None}
 KINDS: dict[str, FindingKind] = {
-    kind.name: kind for kind in [DOCUMENT] + [k for check in REGISTRY for k in check.emits] + [EXPECTATION, *SUMMARY_DATA]
+    kind.name: kind for kind in [DOCUMENT] + [k for check in REGISTRY for k in check.emits] + [EXPECTATION, *DECLARATION_KINDS]
 }
 
 
