@@ -23,7 +23,9 @@ from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
 from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
+from reconcilers.entity_columns import Source
 from reconcilers.finding import Finding, Location
+from reconcilers.prose_figures import figures_across_documents
 from reconcilers.summary_data.checks import DeclarationResult
 from reconcilers.summary_data.totals import Materiality
 
@@ -107,6 +109,8 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
         findings += outcome.findings
         if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             suites += suites_for(outcome.reconciliation)
+    findings += figures_across_documents([Source(d.name, list(d.reconciliation.interpreted), d.reconciliation.document)
+                                          for d in documents if d.reconciliation is not None])
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]

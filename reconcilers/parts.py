@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from extractors.spec import DocumentSpec
 from extractors.table import ExtractedDocument, ExtractedTable
 from reconcilers.finding import Finding
+from reconcilers.meaning import InterpretedTable, interpret_document
 from reconcilers.rules import TableRule
 
 
@@ -163,7 +164,13 @@ class CheckContext:
     configs: Mapping[str, Any]                              # check name -> its parsed configuration
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)   # what the report and expectations read
     links: dict[str, Any] = field(default_factory=dict)             # entity kind -> EntityIndex
-    interpreted: list[Any] = field(default_factory=list)            # meaning.InterpretedTable of every table, with its rules
+    interpreted: list[InterpretedTable] = field(default_factory=list)   # every table as inference read it, with its rules
+
+    def interpreted_tables(self) -> list[InterpretedTable]:
+        """The tables as the inference check read them (read once, here, when it has not run)."""
+        if not self.interpreted:
+            self.interpreted.extend(interpret_document(self.document))
+        return self.interpreted
 
 
 class Check:

@@ -19,11 +19,13 @@ from reconcilers.budget import BudgetCheck
 from reconcilers.claims import ClaimsCheck
 from reconcilers.cross_table import AgreementsCheck, DeclaredLossesCheck, PerEntityCheck, TwinsCheck
 from reconcilers.entities import EntitiesCheck
+from reconcilers.entity_columns import EntityColumnsCheck
 from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
 from reconcilers.formulas import FormulasCheck
 from reconcilers.inference import InferenceCheck
 from reconcilers.parts import DECLARATION_KINDS, DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
+from reconcilers.prose_figures import ProseFiguresCheck
 from reconcilers.rules import TableRule
 from reconcilers.shares import SharesCheck
 from reconcilers.totals import EquivalenceCheck, TotalsCheck
@@ -31,8 +33,8 @@ from reconcilers.totals import EquivalenceCheck, TotalsCheck
 REGISTRY: tuple[Check, ...] = (
     ExtractionCheck(), NumberingCheck(), EquivalenceCheck(), FormulasCheck(), InferenceCheck(),
     TotalsCheck(), ArithmeticCheck(), SharesCheck(),
-    EntitiesCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
-    ClaimsCheck(), BudgetCheck(),
+    EntitiesCheck(), EntityColumnsCheck(), PerEntityCheck(), DeclaredLossesCheck(), AgreementsCheck(), TwinsCheck(),
+    ClaimsCheck(), ProseFiguresCheck(), BudgetCheck(),
 )
 CONFIGURABLE: dict[str, Check] = {check.name: check for check in REGISTRY if check.schema is not None}
 KINDS: dict[str, FindingKind] = {
