@@ -25,9 +25,28 @@ reconcile: $(STAMP) $(RAW_PDFS)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
-	$(BIN)/python -m benchmarks.long_pdf
+# Every benchmark, in the order run; adding one is one line (`name`, plus `name_ARGS :=` when its
+# defaults do not fit). A script not (yet) in benchmarks/ is skipped with a line saying so.
+# `harness` writes the machine's description (cores, memory, load, Python, library versions).
+BENCHMARKS := \
+	harness \
+	seeds \
+	profile_run \
+	icdar_run \
+	icdar \
+	long_pdf \
+	useiti_records \
+	summary_data \
+	inferred_checks
+icdar_ARGS := ../shared/corpus/icdar2013-us --out benchmarks/results
+
+define bench_one
+	$(if $(wildcard benchmarks/$(1).py),$(BIN)/python -m benchmarks.$(1) $($(1)_ARGS),@echo "bench: benchmarks/$(1).py absent, skipped")
+
+endef
+
+bench: $(STAMP) $(RAW_PDFS)
+	$(foreach name,$(BENCHMARKS),$(call bench_one,$(name)))
 
 screenshots: $(STAMP) $(RAW_PDFS)
 	$(BIN)/python docs/screenshot.py

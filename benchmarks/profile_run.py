@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 
-from benchmarks.machine import describe
+from benchmarks.harness import describe
 
 IMPORT_START = time.perf_counter()
 import pipeline.cli  # noqa: E402 - timed: the import cost is one of the stages

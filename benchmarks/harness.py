@@ -1,12 +1,16 @@
-"""The machine a benchmark ran on, written beside its results: figures mean little without it.
+"""What every benchmark shares: the machine it ran on (written beside its results: figures mean
+little without it), a command timed in its own process, the digest of a run's results.
 
-    .venv/bin/python -m benchmarks.machine [--out benchmarks/results/machine.json]
+    .venv/bin/python -m benchmarks.harness [--out benchmarks/results/machine.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import resource
+import time
 import os
 import platform
 import subprocess
@@ -70,13 +74,39 @@ def describe() -> dict:
     }
 
 
+def timed(argv: list[str]) -> dict:
+    """Run a command in a new process (imports included, as a user runs it): wall seconds, and CPU
+    seconds of it and its children (the machine is shared: CPU time is what load does not inflate)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2)}
+
+
+def results_digest(results_json: Path) -> str:
+    """sha256 of a run's results.json without its date: equal digests, identical findings."""
+    results = json.loads(results_json.read_text(encoding="utf-8"))
+    results.pop("generated_at", None)
+    return hashlib.sha256(json.dumps(results, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def write(report: dict, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/machine.json"))
     args = parser.parse_args(argv)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(describe(), indent=2) + "\n")
-    print(json.dumps(describe()), file=sys.stderr)
+    machine = describe()
+    write(machine, args.out)
+    print(json.dumps(machine), file=sys.stderr)
     return 0
 
 
