@@ -35,10 +35,14 @@ BENCHMARKS := \
 	icdar_run \
 	icdar \
 	long_pdf \
+	seeds_gx \
 	useiti_records \
+	spreadsheets \
 	summary_data \
 	inferred_checks
 icdar_ARGS := ../shared/corpus/icdar2013-us --out benchmarks/results
+useiti_records_ARGS := ../shared/corpus/useiti-2015 --out benchmarks/results
+spreadsheets_ARGS := ../shared/corpus --out benchmarks/results
 
 define bench_one
 	$(if $(wildcard benchmarks/$(1).py),$(BIN)/python -m benchmarks.$(1) $($(1)_ARGS),@echo "bench: benchmarks/$(1).py absent, skipped")

@@ -75,17 +75,26 @@ def describe() -> dict:
 
 
 def timed(argv: list[str]) -> dict:
-    """Run a command in a new process (imports included, as a user runs it): wall seconds, and CPU
-    seconds of it and its children (the machine is shared: CPU time is what load does not inflate)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run a command in a new process (imports included, as a user runs it): wall seconds, CPU
+    seconds of it and its workers (the machine is shared: CPU time is what load does not inflate),
+    and the peak memory of the biggest of those processes. Measured by a fresh `harness --measure`
+    process, so that each command's peak is its own (a process's children peak only grows)."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.harness", "--measure", "--", *argv],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def _measure(argv: list[str]) -> dict:
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2)}
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024)}
 
 
 def results_digest(results_json: Path) -> str:
@@ -103,6 +112,10 @@ def write(report: dict, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/machine.json"))
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["--measure", "--"]:            # `timed`'s own process: COMMAND... follows
+        print(json.dumps(_measure(argv[2:])))
+        return 0
     args = parser.parse_args(argv)
     machine = describe()
     write(machine, args.out)
