@@ -86,7 +86,7 @@ def _parse_cell(
         return math.nan, math.nan, _problem(provenance, key, row, column, text,
                                              "cellule vide", "empty cell")
     try:
-        quantity = parse_quantity(text, column.type, column.unit)
+        quantity = parse_quantity(text, column.type, column.unit, column.convention)
     except QuantityError as error:
         return math.nan, math.nan, _problem(provenance, key, row, column, text, str(error),
                                              f"cannot read « {text} » as {column.type}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from extractors.pdf import PdfError, extract_pdf
 from extractors.pdf.document import count_pages
 from extractors.spec import DocumentSpec
+from extractors.spreadsheet import extract_spreadsheet
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError, extract_text_document
 
@@ -42,9 +43,17 @@ def _read_text(path: Path, spec: DocumentSpec | None, options: ReadOptions) -> E
     return extract_text_document(path, spec)
 
 
+def _read_spreadsheet(path: Path, spec: DocumentSpec | None, options: ReadOptions) -> ExtractedDocument:
+    return extract_spreadsheet(path, spec)
+
+
 READERS: dict[str, Reader] = {
     ".pdf": _read_pdf,
     ".txt": _read_text,
+    ".csv": _read_spreadsheet,
+    ".xlsx": _read_spreadsheet,
+    ".xlsm": _read_spreadsheet,
+    ".ods": _read_spreadsheet,
 }
 
 

@@ -22,6 +22,7 @@ class CellSource:
     sheet: str | None = None                 # spreadsheet sheet name
     cell: str | None = None                  # spreadsheet address, "C7"
     formula: str | None = None               # spreadsheet formula as typed, "=SUM(C2:C6)"
+    stored: str | None = None                # spreadsheet: what the file stores, number | text | date | bool | error
 
     def address(self) -> str | None:
         """`Data!C7` for a spreadsheet cell, None elsewhere."""
@@ -41,7 +42,8 @@ class SourceGrid:
     """A table region as a reader found it, before any header, row or type is decided.
 
     `context` holds the lines printed around the table that are not rows of it (title,
-    thresholds, notes, footnotes), so that no character of the region is lost.
+    thresholds, notes, footnotes), so that no character of the region is lost; `merges` what
+    the reader already joined (a table continued over a page break, its repeated header dropped).
     """
 
     document: str
@@ -49,6 +51,7 @@ class SourceGrid:
     rows: tuple[tuple[GridCell, ...], ...]
     method: str                               # the reader and its variant: "xlsx", "csv", "camelot-network", …
     context: tuple[str, ...] = ()
+    merges: tuple[str, ...] = ()
 
     def texts(self) -> list[list[str]]:
         """The grid as text only, for the helpers that decide headers and row kinds."""

@@ -44,6 +44,7 @@ class ColumnSpec:
     leading: bool = False            # printed before the row number (a group label)
     entity: str | None = None        # this column names an entity of that kind ("pap", "source")
     in_label: bool = False           # captured by the row's label regex, e.g. "Imprévus (2%)"
+    convention: str | None = None    # how `1,234` reads: "en", "fr", or None (French)
 
     @property
     def is_quantity(self) -> bool:

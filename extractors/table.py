@@ -25,6 +25,8 @@ class Provenance:
     quality: float | None = None             # 0..1, share of cells parsed as declared
     caption: str = ""
     span: tuple[int, int] | None = None      # text path: offsets of caption start and table end
+    sheet: str | None = None                 # spreadsheet: the sheet, and the block's cells ("A1:AT47")
+    area: str | None = None
 
     @property
     def page(self) -> int | str | None:
@@ -45,6 +47,8 @@ class CellProblem:
     reason_en: str
     page: int | str | None = None
     severity: str = "warning"                # info for what was handled (a file converted from Windows-1252)
+    sheet: str | None = None                 # spreadsheet: the sheet and address of the cell
+    cell: str | None = None
 
 
 @dataclass(frozen=True)

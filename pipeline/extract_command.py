@@ -36,10 +36,18 @@ def _table_entry(number: int, table: ExtractedTable) -> dict:
         "pages": list(p.pages),
         "bbox": list(p.bbox) if p.bbox else None,
         "bbox_units": "points from the page's top-left corner (x0, top, x1, bottom)",
+        "reader": Path(p.document).suffix.lstrip(".").lower(),
         "method": p.method,
         "reason": p.reason,
         "quality": p.quality,
+        "merges": list(table.merges),
+        "context": list(table.context),
         "caption": p.caption or None,
+        "reader": Path(p.document).suffix.lstrip(".").lower(),
+        "sheet": p.sheet,
+        "area": p.area,
+        "context": list(table.context),
+        "merges": list(table.merges),
         "columns": [{"key": c.key, "label": c.label, "type": c.type} for c in table.columns],
         "rows": len(table.cells),
     }
@@ -57,8 +65,8 @@ def write_document(document: ExtractedDocument, folder: Path) -> None:
     index = {
         "document": document.name,
         "tables": entries,
-        "problems": [{"page": p.page, "reason_fr": p.reason_fr, "reason_en": p.reason_en}
-                     for p in document.problems],
+        "problems": [{"page": p.page, "sheet": p.sheet, "cell": p.cell, "reason_fr": p.reason_fr,
+                      "reason_en": p.reason_en} for p in document.problems],
     }
     (folder / "tables.json").write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

@@ -24,7 +24,7 @@ from pipeline.report import render_report
 from pipeline.run import RunResult
 
 DISCREPANCY_COLUMNS = ["id", "document", "check", "severity", "tables", "subject", "field", "expected",
-                       "observed", "difference", "unit", "page", "table", "row", "column", "text",
+                       "observed", "difference", "unit", "page", "sheet", "cell", "table", "row", "column", "text",
                        "message_fr", "message_en"]
 
 

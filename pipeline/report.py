@@ -53,6 +53,9 @@ LABELS: dict[str, dict[str, str]] = {
         "run_findings": "Spécifications", "contents": "Sommaire", "parsed": "valeur lue",
         "legend": "Légende : rouge = cellule en écart ; jaune = cellule lue par un contrôle en écart ; "
                   "✓ = vérifiée.",
+        "rule": "Règle", "rules": "Règles déduites (sans spec)", "inferred": "déduite", "spec_rule": "de la spec",
+        "rules_help": "Ce que l’outil a supposé, avec les lignes où la règle tient ; une spec peut la remplacer.",
+        "breaking": "lignes en écart",
     },
     "en": {
         "title": "ITIE discrepancy report", "colon": ":", "generated": "Generated on", "document": "Document",
@@ -79,6 +82,9 @@ LABELS: dict[str, dict[str, str]] = {
         "verified_cell": "Verified by", "spec": "spec", "no_spec": "no spec (generic extraction)",
         "run_findings": "Specs", "contents": "Contents", "parsed": "value read",
         "legend": "Legend: red = cell in discrepancy; yellow = cell read by a failing check; ✓ = verified.",
+        "rule": "Rule", "rules": "Inferred rules (no spec)", "inferred": "inferred", "spec_rule": "from the spec",
+        "rules_help": "What the tool assumed, with the rows where the rule holds; a spec can overrule it.",
+        "breaking": "rows in discrepancy",
     },
 }
 QUOTES = {"fr": "« {} »", "en": "“{}”"}
@@ -90,7 +96,8 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "twin_table": "Résumé exécutif / corps du rapport", "name_match": "Noms rapprochés", "coverage": "Présence dans les tableaux",
         "claim": "Chiffres cités dans le texte", "unit_equivalence": "Doubles écritures (m² / ha)",
         "numbering": "Numérotation des tableaux", "expectation": "Great Expectations", "alignment": "Alignement budget / activités",
-        "source_name": "Sources de financement", "acronym": "Sigles",
+        "source_name": "Sources de financement", "acronym": "Sigles", "formula": "Formules du classeur",
+        "cross_footing": "Colonnes de total", "threshold": "Seuils de signification",
     },
     "en": {
         "document": "Reading the document", "extraction": "Unreadable cells", "sum_total": "Totals and sub-totals",
@@ -98,7 +105,8 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "twin_table": "Executive summary / body", "name_match": "Names linked", "coverage": "Presence in tables",
         "claim": "Figures quoted in the text", "unit_equivalence": "Figures written twice (m² / ha)",
         "numbering": "Table numbering", "expectation": "Great Expectations", "alignment": "Budget / activity alignment",
-        "source_name": "Funding sources", "acronym": "Acronyms",
+        "source_name": "Funding sources", "acronym": "Acronyms", "formula": "Workbook formulas",
+        "cross_footing": "Total columns", "threshold": "Materiality thresholds",
     },
 }
 SEVERITIES = ("error", "warning", "info")
@@ -171,6 +179,7 @@ class FindingView:
     link: str | None
     evidence: list[EvidenceView]
     cells: list[str]                       # anchors of the cell it points at (first) and the cells it read
+    rule: str = ""                         # the rule checked, where it came from and its support
 
 
 @dataclass
@@ -233,6 +242,16 @@ class DocumentView:
     charts: list[ChartView]
     names: list[NameView]
     tables: list[TableView]
+    rules: list[RuleView] = field(default_factory=list)
+
+
+@dataclass
+class RuleView:
+    """An inferred rule as a reviewer reads it, with the rows that break it linked."""
+
+    table: str
+    text: str                                        # "Écart = |État − Société|, vérifiée sur 52 lignes sur 53"
+    breaking: list[tuple[str, str]]                  # (row, anchor of its finding)
 
 
 def show(value: Any, unit: str, lang: str) -> str:
@@ -291,7 +310,33 @@ def finding_view(finding: Finding, lang: str, anchors: Anchors, index: CellIndex
         text=finding.location.text or "", link=index.link(finding.location),
         evidence=[EvidenceView(where(loc, lang), loc.text or "", index.link(loc)) for loc in finding.evidence],
         cells=list(dict.fromkeys(cells)),
+        rule=rule_text(finding, lang),
     )
+
+
+def rule_text(finding: Finding, lang: str) -> str:
+    """`Écart = |État − Société| (déduite, vérifiée sur 52 lignes sur 53)`; empty without a rule."""
+    rule = finding.rule
+    if rule is None:
+        return ""
+    labels = LABELS[lang]
+    origin = labels["inferred"] if rule.source == "inferred" else labels["spec_rule"]
+    support = f", {rule.support.text(lang)}" if rule.support else ""
+    return f"{rule.text_fr if lang == 'fr' else rule.text_en} ({origin}{support})"
+
+
+def rule_views(views: list[FindingView], lang: str) -> list[RuleView]:
+    """The inferred rules a document's checks used, each once, with its breaking rows linked."""
+    rules: dict[tuple[str, str], RuleView] = {}
+    for view in views:
+        rule = view.finding.rule
+        if rule is None or rule.source != "inferred":
+            continue
+        table = view.finding.tables[0] if view.finding.tables else ""
+        shown = rules.setdefault((table, view.rule), RuleView(table, view.rule, []))
+        if view.finding.status == "fail":
+            shown.breaking.append((view.subject, view.anchor))
+    return list(rules.values())
 
 
 def verdict(run: DocumentRun) -> tuple[str, str]:
@@ -488,6 +533,7 @@ def document_view(run: DocumentRun, lang: str, anchors: Anchors) -> DocumentView
         passed_count=len(views) - len(failed), failed=groups,
         passed=group_by_check(v for v in views if v.finding.status == "pass"),
         charts=_charts(run, lang), names=_names(run, index, lang), tables=tables,
+        rules=rule_views(views, lang),
     )
 
 

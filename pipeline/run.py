@@ -28,12 +28,13 @@ from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
+from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
 from reconcilers.finding import Finding, Location
 
 
 # Imported by the run only after the documents are read (see `_import_meanwhile`).
-SLOW_IMPORTS = ("great_expectations", "great_expectations.expectations")
+SLOW_IMPORTS = ("great_expectations", "great_expectations.expectations", "expectations.custom")
 
 
 @dataclass(frozen=True)
@@ -132,14 +133,14 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(), jo
             listener.finished(outcome)
     documents = [outcomes[index] for index in range(len(assignments))]
     suites = []
-    for assignment, outcome in zip(assignments, documents):
+    for outcome in documents:
         findings += outcome.findings
         if outcome.reconciliation is not None:
-            thresholds = {r.kind: r.threshold for r in assignment.spec.checks.entities} if assignment.spec else {}
-            suites += suites_for(outcome.reconciliation, thresholds)
+            suites += suites_for(outcome.reconciliation)
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
+    findings = _in_sheets(findings, documents)
     return RunResult(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
@@ -232,7 +233,13 @@ def _refused(assignment: Assignment, reason: str, seconds: float) -> DocumentRun
 
 def _with_expectations(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
     mine = tuple(f for f in findings if f.document == document.name)
-    return replace(document, findings=document.findings + mine)
+    return replace(document, findings=tuple(_in_sheets(document.findings + mine, [document])))
+
+
+def _in_sheets(findings: Iterable[Finding], documents: list[DocumentRun]) -> list[Finding]:
+    """Findings on spreadsheet tables pointed at their sheet and cell."""
+    tables = {d.name: d.reconciliation.document.tables for d in documents if d.reconciliation is not None}
+    return [locate_in_sheet(f, tables.get(f.document, ())) for f in findings]
 
 
 def _spec_error(error: SpecError) -> Finding:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from extractors.quantity import BASE_UNIT
 from extractors.table import ROW_LABEL, ExtractedTable
-from reconcilers.finding import Location
+from reconcilers.finding import Finding, Location
 
 AGGREGATES = ("sum", "min", "max", "count", "count_zero", "all")
 _REFERENCE = re.compile(r"^(?:(?P<aggregate>\w+)\()?(?P<table>\w+)(?:\[(?P<row>[^\]]+)\])?\.(?P<column>\w+)\)?$")
@@ -70,14 +70,35 @@ def cell_location(table: ExtractedTable, index: int, column: str | None) -> Loca
     """The location of one cell: page, table title, printed row label, column label, raw text."""
     row = table.cells.loc[index]
     label = table.column(column).label if column else None
+    source = table.sources.loc[index, column] if column and table.sources is not None else None
     return Location(
         page=table.provenance.page,
+        sheet=getattr(source, "sheet", None) or table.provenance.sheet,
+        cell=getattr(source, "cell", None),
         table=table.provenance.title,
         row=_plain(row[ROW_LABEL]),
         column=label,
         text=str(row[column]) if column else None,
         table_key=table.key,
     )
+
+
+def locate_in_sheet(finding: Finding, tables: Iterable[ExtractedTable]) -> Finding:
+    """A finding on a spreadsheet table that names its row (and column) but no cell, pointed at the
+    cell (`Data!C7`), or at the table's block (`Data!A1:AT47`) when it names no row."""
+    location = finding.location
+    table = next((t for t in tables if t.key == location.table_key), None) if location.table_key else None
+    if location.sheet or table is None or table.provenance.sheet is None:
+        return finding
+    cell = table.provenance.area
+    matches = table.cells.index[table.cells[ROW_LABEL].astype(str) == str(location.row)]
+    if location.row is not None and len(matches) and table.sources is not None:
+        index = matches[0]
+        keys = ([c.key for c in table.columns if location.column in (c.key, c.label)]
+                or [c.key for c in table.columns if table.cells.at[index, c.key] == str(location.row)])
+        if keys:
+            cell = getattr(table.sources.at[index, keys[0]], "cell", None) or cell
+    return replace(finding, location=replace(location, sheet=table.provenance.sheet, cell=cell))
 
 
 def _plain(value: object) -> object:

@@ -31,17 +31,25 @@ from reconcilers.extraction import (
     problem_findings,
 )
 from reconcilers.finding import Finding
+from reconcilers.formulas import check_formulas
+from reconcilers.inference import infer_and_check
+from reconcilers.meaning import InterpretedTable
+from reconcilers.rules import TableRule
 from reconcilers.shares import check_share
+from reconcilers.spec_rules import spec_rules
 from reconcilers.totals import check_equivalences, check_totals
 
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """A document's findings and the frames the expectations and the report read."""
+    """A document's findings, the frames the expectations and the report read, and the rules its
+    tables hold (each also an expectation of its table's suite)."""
 
     document: ExtractedDocument
     findings: tuple[Finding, ...]
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, hash=False)
+    rules: tuple[TableRule, ...] = ()
+    interpreted: tuple[InterpretedTable, ...] = ()   # the tables as inference read them (roles, figures)
 
 
 def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: ChecksSpec | None) -> Reconciliation:
@@ -50,9 +58,13 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
                                + broken_reference_findings(document))
     frames: dict[str, pd.DataFrame] = {}
     for table in document.tables:
-        findings += check_equivalences(table) + duplicate_row_findings(table)
+        findings += check_equivalences(table) + duplicate_row_findings(table) + check_formulas(table)
     if spec is None or checks is None:
-        return Reconciliation(document, tuple(findings), frames)
+        interpreted, inferred = infer_and_check(document)
+        return Reconciliation(document, tuple(findings + inferred), frames, _inferred_rules(interpreted),
+                              tuple(interpreted))
+    interpreted, inferred = infer_and_check(document, specified={t.key for t in spec.tables})
+    findings += inferred
     for key in checks.totals:
         if key in tables:
             findings += check_totals(tables[key], spec.table(key))
@@ -84,4 +96,9 @@ def reconcile(document: ExtractedDocument, spec: DocumentSpec | None, checks: Ch
         budget = check_budget(tables, checks.budget)
         findings += budget.findings
         frames.update(budget.frames)
-    return Reconciliation(document, tuple(findings), frames)
+    return Reconciliation(document, tuple(findings), frames,
+                          spec_rules(tables, spec, checks) + _inferred_rules(interpreted), tuple(interpreted))
+
+
+def _inferred_rules(interpreted: list[InterpretedTable]) -> tuple[TableRule, ...]:
+    return tuple(rule for table in interpreted for rule in table.rules)

@@ -34,7 +34,8 @@ def _finding(problem: CellProblem, number: int) -> Finding:
         severity=problem.severity,
         subject=problem.title or problem.document, field=problem.column or "",
         observed=problem.text or None, tables=(problem.title,) if problem.title else (),
-        location=Location(page=problem.page, table=problem.title or None, row=problem.row,
+        location=Location(page=problem.page, sheet=problem.sheet, cell=problem.cell,
+                          table=problem.title or None, row=problem.row,
                           column=problem.column, text=problem.text or None, table_key=problem.table or None),
         message_fr=f"{where_fr or problem.document} — {problem.reason_fr}{text}.",
         message_en=f"{where_en or problem.document} — {problem.reason_en}{text_en}.",
@@ -85,10 +86,22 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
     return findings
 
 
+# A row number as printed: 12, 3.1, 4-2, 12a. A company or person name is no row number.
+_ROW_NUMBER = re.compile(r"\d+(?:[.\-]\d+)*[a-z]?\.?")
+
+
 def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
-    """Two rows printed with the same number: every reference to that number is ambiguous."""
+    """Two rows printed with the same number: every reference to that number is ambiguous.
+
+    Only a label column of row numbers is checked: two rows naming the same company are
+    not a numbering error.
+    """
     items = table.cells[table.cells[ROW_KIND] == "item"]
-    counts = items[ROW_LABEL].astype(str).value_counts()
+    labels = items[ROW_LABEL].astype(str).str.strip()
+    numbered = labels[labels.str.fullmatch(_ROW_NUMBER.pattern)]
+    if numbered.empty or len(numbered) * 2 < len(labels[labels != ""]):
+        return []
+    counts = numbered.value_counts()
     findings = []
     for label, count in counts[counts > 1].items():
         findings.append(Finding(

@@ -7,10 +7,12 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from reconcilers.rules import TableRule
+
 CHECKS = (
     "sum_total", "row_arithmetic", "cross_table", "twin_table", "name_match", "coverage",
     "percentage", "claim", "extraction", "alignment", "source_name", "acronym", "expectation",
-    "document", "unit_equivalence", "numbering",
+    "document", "unit_equivalence", "numbering", "cross_footing", "threshold", "formula",
 )
 SEVERITIES = ("error", "warning", "info")
 
@@ -52,6 +54,7 @@ class Finding:
     location: Location = Location()
     evidence: tuple[Location, ...] = ()   # the other cells the check read
     key: str = ""                         # what makes the id unique when subject/field do not
+    rule: TableRule | None = None         # the rule checked, spec'd or inferred, with its support
 
     def __post_init__(self) -> None:
         if self.check not in CHECKS:
@@ -88,7 +91,7 @@ class Finding:
             "message_en": self.message_en,
             "location": self.location.as_dict(),
             "evidence": [location.as_dict() for location in self.evidence],
-        }
+        } | ({"rule": self.rule.as_dict()} if self.rule else {})
 
 
 def _plain(value: Any) -> Any:

@@ -18,11 +18,18 @@ class Support:
 
     holds: int
     rows: int
+    over: str = "rows"                       # rows; columns for a total checked column by column;
+                                             # subtotals for a total tied by the sub-totals above it
 
     def text(self, lang: str) -> str:
         if lang == "fr":
-            return f"vérifiée sur {self.holds} ligne{'s' if self.holds > 1 else ''} sur {self.rows}"
-        return f"holds on {self.holds} of {self.rows} rows"
+            noun = "colonne" if self.over == "columns" else "ligne"
+            if self.over == "subtotals":
+                return f"tirée de {self.holds} sous-totaux vérifiés"
+            return f"vérifiée sur {self.holds} {noun}{'s' if self.holds > 1 else ''} sur {self.rows}"
+        if self.over == "subtotals":
+            return f"drawn from {self.holds} verified sub-totals"
+        return f"holds on {self.holds} of {self.rows} {self.over}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,8 @@ class TableRule:
     source: str = "spec"                     # spec | inferred
     support: Support | None = None           # inferred rules only
     columns: tuple[str, ...] = ()            # for a total: the columns it is checked on
+    target_row: int | None = None            # for a total: the index of its row in the table
+    operand_rows: tuple[tuple[str, int], ...] = ()   # for a total: (table key, row index) it adds up
 
     def __post_init__(self) -> None:
         if self.source not in RULE_SOURCES:

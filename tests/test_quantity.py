@@ -1,4 +1,4 @@
-"""The French quantity parser: the document's own spellings, and properties over generated ones."""
+"""The quantity parser: the documents' own spellings (French and English), and properties over generated ones."""
 
 import math
 
@@ -10,7 +10,9 @@ from extractors.quantity import (
     QuantityError,
     format_number,
     format_quantity,
+    number_convention,
     parse_quantity,
+    unit_in_label,
 )
 
 
@@ -100,4 +102,68 @@ def test_any_text_parses_or_raises_a_quantity_error(text):
         quantity = parse_quantity(text, "area", "m2")
     except QuantityError:
         return
-    assert math.isfinite(quantity.value)
+    assert math.isfinite(quantity.value) or quantity.missing
+
+
+@pytest.mark.parametrize(("text", "kind", "convention", "value", "unit"), [
+    ("$29,672,103", "money", "en", 29_672_103, "USD"),          # USEITI 2015, table C-1
+    ("($12,222)", "money", "en", -12_222, "USD"),               # a negative in parentheses (C-4)
+    ("$(1,234)", "money", "en", -1_234, "USD"),
+    ("-1 234 FCFA", "money", None, -1_234, "FCFA"),
+    ("–1 234", "money", "fr", -1_234, "FCFA"),                  # an en dash as the minus sign
+    ("1.234.567 F CFA", "money", "fr", 1_234_567, "FCFA"),
+    ("1 234 567 XOF", "money", None, 1_234_567, "FCFA"),        # XOF is the FCFA
+    ("12,5 MFCFA", "money", None, 12_500_000, "FCFA"),          # MFCFA is 10⁶ FCFA
+    ("12 500 000 FCFA", "money_millions", None, 12.5, "MFCFA"),
+    ("3,2 millions de FCFA", "money", None, 3_200_000, "FCFA"),
+    ("€ 1 000", "money", None, 1_000, "EUR"),
+    ("USD 2,500,000", "money", "en", 2_500_000, "USD"),
+    ("0.37%", "percent", "en", 0.37, "%"),
+    ("9,50 %", "percent", "fr", 9.5, "%"),
+    ("1\u00a0234\u202f567", "money", None, 1_234_567, "FCFA"),   # no-break spaces group thousands
+])
+def test_currencies_scales_signs_and_separators(text, kind, convention, value, unit):
+    quantity = parse_quantity(text, kind, None, convention)
+    assert quantity.value == pytest.approx(value)
+    assert quantity.unit == unit
+
+
+@pytest.mark.parametrize(("text", "meaning"), [
+    ("DNP", "Did Not Participate"), ("DNR", "Did Not Report"), ("N/A", "Not Applicable"),
+    ("n.d.", "non disponible"), ("-", "néant"), ("—", "néant"), ("néant", "néant"), ("PM", "pour mémoire"),
+])
+def test_placeholders_are_missing_values_that_keep_their_reason(text, meaning):
+    quantity = parse_quantity(text, "money")
+    assert math.isnan(quantity.value)
+    assert meaning in quantity.missing
+    assert quantity.text == text
+
+
+def test_the_convention_decides_how_a_lone_comma_reads_and_is_never_guessed():
+    assert parse_quantity("1,406", "money", None, "en").value == 1_406
+    assert parse_quantity("1,406", "money", None, "fr").value == pytest.approx(1.406)
+    assert number_convention(["$29,672,103", "$1,406"]) == "en"
+    assert number_convention(["1 406", "2,5"]) == "fr"
+    assert number_convention(["1,406"]) is None                          # nothing says which
+    assert number_convention(["29,672,103", "1 406 000"]) is None         # both: no guess
+    with pytest.raises(QuantityError):
+        parse_quantity("1,23,4", "money", None, "en")
+
+
+def test_a_unit_printed_in_a_header_applies_to_bare_figures():
+    assert unit_in_label("Montant (en millions de FCFA)") == "millions de fcfa"
+    assert unit_in_label("Variance Amount ($)") == "$"
+    assert unit_in_label("Total Reported by Company") is None
+    assert parse_quantity("12,5", "money", unit_in_label("Montant (MFCFA)")).value == pytest.approx(12_500_000)
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_english_amounts_round_trip_with_their_sign(value):
+    written = f"(${-value:,})" if value < 0 else f"${value:,}"
+    assert parse_quantity(written, "money", None, "en").value == value
+    assert parse_quantity(f"{value:,}", "money", None, "en").value == value
+
+
+@given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["-", "–", "−"]))
+def test_french_negatives_with_any_dash(value, dash):
+    assert parse_quantity(f"{dash}{_french(value)} FCFA", "money").value == -value

@@ -206,6 +206,16 @@ def test_a_row_number_printed_twice_is_reported_once():
     assert (finding.location.row, finding.observed) == ("5.9", 2)
 
 
+def test_labels_that_are_names_are_not_row_numbers():
+    from reconcilers.extraction import duplicate_row_findings
+
+    # A spec-less table's label column holds company names; a name on two rows (or the empty
+    # label of a split row) is not a numbering error.
+    table = make_table("A", [NAME], [("Apache Corporation", "item", {"pap": "a"}), ("", "item", {"pap": "b"}),
+                                     ("", "item", {"pap": "c"}), ("Apache Corporation", "item", {"pap": "d"})])
+    assert duplicate_row_findings(table) == []
+
+
 def test_a_share_whose_rows_are_missing_is_a_finding_not_a_crash():
     columns = [ColumnSpec("rate", "Taux", "percent", optional=True, in_label=True), AMOUNT]
     spec = TableSpec("C", "", layout="labelled", rows=(RowSpec("base", "B"), RowSpec("extra", "I", share_of="base")))

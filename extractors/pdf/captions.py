@@ -11,7 +11,7 @@ from extractors.pdf.grids import BBox
 # ("Tableau10"), never as the word's own letters ("Tableaux suivants" is no caption).
 CAPTION = re.compile(
     r"^\s*(?P<word>Tableau|Table|Tab\.|Exhibit)(?:\s*(?:n°|no\.?)\s*|\s+|(?=[0-9]))"
-    r"(?P<number>[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
+    r"(?P<number>[A-Z]-[0-9]+(?:[.\-][0-9]+)*|[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
     r"\s*[:.\-–—]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )

@@ -24,9 +24,9 @@ import camelot
 import pdfplumber
 from pdfplumber.page import Page
 
-from extractors.grid import header_rows
+from extractors.grid import header_rows, table_parts
 from extractors.pdf.captions import captions_in, find_caption, lines_above
-from extractors.pdf.cells import clean_grid
+from extractors.pdf.cells import clean_cell, clean_grid
 from extractors.pdf.document import (
     PARSED_PAGES_KEPT,
     PdfError,
@@ -102,9 +102,13 @@ def _to_grid(table, route: Route, height: float) -> tuple[PdfGrid | None, str | 
     x0, y0, x1, y1 = table._bbox
     bbox: BBox = (round(x0, 1), round(height - y1, 1), round(x1, 1), round(height - y0, 1))
     spans = tuple((round(table.cols[c][0], 1), round(table.cols[c][1], 1)) for c in kept)
+    kept_rows = [r for r, row in enumerate(raw) if any(clean_cell(cell) for cell in row)]
+    rows_at = tuple((route.page, round(height - table.rows[r][0], 1), round(height - table.rows[r][1], 1), spans)
+                    for r in kept_rows)
     return PdfGrid(
         grid=grid, pages=(route.page,), bbox=bbox, method=route.method, reason=route.reason,
         columns=spans, header_rows=header_rows(grid), page_height=height, boxes=((route.page, bbox),),
+        parts=table_parts(grid), rows_at=rows_at,
     ), None
 
 
@@ -146,7 +150,8 @@ def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tup
     boxes = [g.bbox for g in grids]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = outside.extract_text_lines(return_chars=False)   # the lines outlive the page: no chars
-    return lines, [g.but(caption=find_caption(lines_above(lines, g.bbox))) for g in grids]
+    return lines, [g.but(caption=find_caption(lines_above(lines, g.bbox)) or find_caption(g.context_lines()[::-1]))
+                   for g in grids]
 
 
 _SCAN_OUTCOMES = {

@@ -1,7 +1,7 @@
 """Grids become the project's ExtractedTable: typed values, raw cells, tolerances, problems.
 
-Without a spec each grid column is a column `c0`, `c1`, … labelled by its header,
-numeric where every one of its cells reads as the same kind of quantity. With a
+Without a spec the grid goes to the table layer every reader shares (`extractors.layer`:
+context lines, merged header, logical rows, typed columns). With a
 spec, the grid's columns take the TableSpec's columns their headers name (in order
 when the header names none) and the rows are labelled as the text path labels them
 (`columns.py`, `rows.py`), so both paths give the checks the same tables. Either way the
@@ -16,11 +16,12 @@ from dataclasses import replace
 
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
-from extractors.grid import generic_rows
+from extractors.layer import table_from_grid
 from extractors.pdf.columns import Layout, spec_layout
 from extractors.pdf.grids import PdfGrid
-from extractors.pdf.quality import table_quality
+from extractors.quality import table_quality
 from extractors.pdf.rows import labelled_rows, numbered_rows
+from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import ColumnSpec, TableSpec
 from extractors.table import CellProblem, ExtractedTable, Provenance
 
@@ -65,18 +66,32 @@ def _spec_rows(grid: PdfGrid, spec: TableSpec, document: str, key: str, title: s
     return columns, read.rows, notes
 
 
+def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
+    """The grid as the table layer takes it: every cell with its page and box (its row's top and
+    bottom, its column's x-range)."""
+    rows = []
+    for r, row in enumerate(grid.grid):
+        if r < len(grid.rows_at):
+            page, top, bottom, spans = grid.rows_at[r]
+            rows.append(tuple(GridCell(text, CellSource(page=page, bbox=(spans[c][0], top, spans[c][1], bottom)
+                                                         if c < len(spans) else None))
+                              for c, text in enumerate(row)))
+        else:
+            rows.append(tuple(GridCell(text, CellSource(page=grid.pages[0])) for text in row))
+    return SourceGrid(document=document, title=title, rows=tuple(rows), method=grid.method, merges=grid.joins)
+
+
 def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
-    """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder."""
+    """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder;
+    without a spec, through the table layer every reader shares."""
     title = (spec.title if spec and spec.title else "") or grid.caption or key
-    notes: list[CellProblem] = []
-    if spec:
-        columns, rows, notes = _spec_rows(grid, spec, document, key, title)
-    else:
-        columns, rows = generic_rows(grid.grid, grid.header_rows)
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,
     )
+    if not spec:
+        return table_from_grid(source_grid(grid, document, title), key, provenance)
+    columns, rows, notes = _spec_rows(grid, spec, document, key, title)
     table = build_table(key, provenance, columns, rows, tuple(notes))
     quantity_cells = sum(1 for row in rows for c in columns if c.is_quantity and row.cells.get(c.key))
     failed = sum(1 for problem in table.problems if problem.text)

@@ -1,20 +1,36 @@
 """Tables broken over a page break, joined back into one.
 
 A table continues on the next page when it is the last one on its page, the next
-page's first table has as many columns and no caption of its own, and either
-repeats the header (dropped when joined) or has its columns at the same places.
+page's first table has as many columns and either no caption of its own or the same
+caption marked as continued ("TABLE C-1: … (continued)", "Tableau 5 (suite)"), and either
+repeats the header (dropped when joined, with the lines above it) or has its columns at the
+same places. A repeated header is recognised on its merged labels, since a header wrapped
+over several lines may wrap differently on the next page ("Total Reported by / Government
+Entity" against "Total Reported / by Government Entity").
 """
 
 from __future__ import annotations
 
+import re
+
+from extractors.pdf.captions import CAPTION
 from extractors.pdf.grids import PdfGrid
 
 COLUMN_TOLERANCE = 6.0  # points
+_CONTINUED = re.compile(r"\((?:continued|cont\.?|suite)\)|\bsuite\b|\bcontinued\b", re.IGNORECASE)
+
+
+def _label_key(label: str) -> str:
+    return "".join(ch for ch in label.casefold() if ch.isalnum())
 
 
 def header_repeated(previous: PdfGrid, following: PdfGrid) -> bool:
     rows = previous.header_rows
-    return rows > 0 and following.grid[:rows] == previous.grid[:rows]
+    if rows > 0 and following.grid[:rows] == previous.grid[:rows]:
+        return True
+    labels = previous.header_labels()
+    return bool(labels) and [_label_key(label) for label in labels] == [
+        _label_key(label) for label in following.header_labels()]
 
 
 def columns_line_up(previous: PdfGrid, following: PdfGrid) -> bool:
@@ -26,21 +42,52 @@ def columns_line_up(previous: PdfGrid, following: PdfGrid) -> bool:
     )
 
 
+def caption_continued(previous: PdfGrid, following: PdfGrid) -> bool:
+    """The following table's caption is the previous one's, marked as continued."""
+    if not previous.caption or not _CONTINUED.search(following.caption):
+        return False
+    mine, theirs = CAPTION.match(previous.caption), CAPTION.match(following.caption)
+    return bool(mine and theirs and mine.group("number") == theirs.group("number"))
+
+
 def continues(previous: PdfGrid, following: PdfGrid) -> str | None:
     """Why `following` continues `previous`, or None when it is a table of its own.
 
     Grids come in reading order, so two neighbours on consecutive pages are the last
     table of one page and the first of the next.
     """
-    if following.caption:
-        return None
     if following.pages[0] != previous.pages[-1] + 1 or following.width != previous.width:
         return None
+    if following.caption:
+        return "caption continued" if caption_continued(previous, following) else None
     if header_repeated(previous, following):
         return "header repeated"
     if columns_line_up(previous, following):
         return "columns line up"
     return None
+
+
+def _body(grid: PdfGrid, previous: PdfGrid, why: str) -> tuple[int, list[list[str]]]:
+    """Where the continuation's rows start, and its rows: its caption, lines above and repeated header dropped."""
+    if why == "columns line up":
+        return 0, grid.grid
+    context, header = grid.parts
+    if header or context:
+        start = context + header
+    else:
+        start = previous.header_rows if why == "header repeated" else 0
+    return start, grid.grid[start:]
+
+
+_WHY_FR = {"caption continued": "légende marquée « suite »", "header repeated": "en-tête répété",
+           "columns line up": "colonnes alignées"}
+
+
+def _join_note(grid: PdfGrid, why: str, dropped: int) -> str:
+    """What the table layer reports of a continuation joined: page, reason, lines dropped."""
+    fr = f", {dropped} ligne(s) de légende et d'en-tête retirée(s)" if dropped else ""
+    en = f", {dropped} caption and header line(s) dropped" if dropped else ""
+    return f"p. {grid.pages[0]} : suite du tableau jointe ({_WHY_FR.get(why, why)}){fr} / continuation joined ({why}){en}"
 
 
 def stitch(grids: list[PdfGrid]) -> list[PdfGrid]:
@@ -51,12 +98,14 @@ def stitch(grids: list[PdfGrid]) -> list[PdfGrid]:
             previous = result[-1]
             why = continues(previous, grid)
             if why:
-                body = grid.grid[previous.header_rows:] if why == "header repeated" else grid.grid
+                start, body = _body(grid, previous, why)
                 result[-1] = previous.but(
                     grid=previous.grid + body,
                     pages=previous.pages + grid.pages,
                     reason=f"{previous.reason}; continued on page {grid.pages[0]} ({why})",
                     boxes=previous.boxes + grid.boxes,
+                    rows_at=previous.rows_at + grid.rows_at[start:] if previous.rows_at else (),
+                    joins=(*previous.joins, _join_note(grid, why, start)),
                 )
                 continue
         result.append(grid)

@@ -8,7 +8,7 @@ quantity cells parsed.
 
 from __future__ import annotations
 
-from extractors.pdf.grids import Grid
+from extractors.grid import Grid
 
 
 def fill_share(body: Grid) -> float:

@@ -1,0 +1,372 @@
+"""Totals found without a spec: labelled totals, unlabelled sub-totals, hierarchies, cross-footing.
+
+A row labelled as a total (`Total`, `Sous-total`, `TOTAL REVENUE`, …) is tied to the block of rows
+it adds up: the rows since the previous total, the sub-totals since the previous total, or the
+rows below it when the total heads its group; the block kept is the one its figures match, column
+by column. An unlabelled row is taken as a sub-total only when it equals the rows above it, and a
+bare row right after two or more sub-totals that agree with their items is the total of those
+sub-totals. A "total" that lies between the smallest and the largest of its rows is a mean or a
+rate: compared with the mean, never summed. A total no block matches is said, not guessed.
+Allowances come from the printed figures: the total's half-unit plus each part's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from extractors.quantity import format_quantity
+from reconcilers.finding import Finding
+from reconcilers.inferred_messages import (
+    RULE_CROSS_FOOT,
+    RULE_SUM_ABOVE,
+    RULE_SUM_SECTION,
+    RULE_SUM_BELOW,
+    RULE_SUM_SUBTOTALS,
+    TOTAL,
+    TOTAL_AVERAGE,
+    TOTAL_UNTIED,
+    fill,
+    with_difference,
+)
+from reconcilers.meaning import InterpretedTable, row_name
+from reconcilers.rules import Support, TableRule
+
+_SLACK = 1e-9
+MIN_PARTS = 2                  # a block of one row is a copy, not a sum (nor, unlabelled, of zeros and one row)
+CROSS_FOOT_MIN_ROWS = 3        # a total column is inferred from at least this many rows …
+CROSS_FOOT_SHARE = 0.8         # … holding on at least this share of them
+
+
+@dataclass(frozen=True)
+class _Row:
+    it: InterpretedTable
+    index: int
+
+    @property
+    def role(self) -> str:
+        return self.it.row_roles[self.it.table.values.index.get_loc(self.index)]
+
+    def value(self, column: str) -> float:
+        numbers = self.it.numbers
+        return float(numbers.at[self.index, column]) if column in numbers.columns else math.nan
+
+    def bare(self) -> bool:
+        """No label and no words: only figures (a sub-total printed without its caption)."""
+        text = [key for key in self.it.columns_with("label", "text", "category")]
+        return not self.it.label(self.index) and not any(str(self.it.table.cells.at[self.index, k] or "").strip()
+                                                         for k in text)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """A block of rows against a total row, column by column."""
+
+    kind: str                        # above | subtotals | below | all
+    rows: tuple[_Row, ...]
+    matched: tuple[str, ...]
+    tried: tuple[str, ...]           # columns with a figure on the total row and some in the block
+    means: tuple[str, ...]           # columns where the total is the block's mean
+
+
+def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Finding]]:
+    """The sum rules of this table's total rows (blocks may start in the table it continues),
+    and a note for each labelled total no block matches."""
+    rules: list[TableRule] = []
+    notes: list[Finding] = []
+    block: list[_Row] = []
+    subtotals: list[_Row] = []
+    since_total: list[_Row] = []
+    sections: list[tuple[str, list[_Row]]] = []
+    stream = [_Row(t, int(i)) for t in it.chain() for i in t.table.values.index]
+    for position, row in enumerate(stream):
+        own = row.it is it
+        columns = _figures(row)
+        if row.role in ("total", "subtotal"):
+            if columns:
+                fits = _labelled_fits(row, columns, block, subtotals, since_total, stream[position + 1:])
+                fits += [_fit(f"section {name}", row, rows, columns) for name, rows in sections
+                         if row.role == "total" and len(rows) >= MIN_PARTS]
+                fits = [fit for fit in fits if fit.tried]
+                best = max(fits, key=lambda fit: len(fit.matched), default=None)
+                if best is not None and best.matched and 2 * len(best.matched) >= len(best.tried):
+                    rules += _rules(row, best) if own else []
+                elif own and fits:
+                    notes += _untied(row, fits)
+            if row.role == "subtotal":
+                subtotals.append(row)
+                block = []
+            else:
+                block, subtotals, since_total, sections = [], [], [], []
+            continue
+        if row.role == "section":
+            sections.append((row.it.label(row.index), []))
+        if row.role != "item" or not columns:
+            continue
+        fit = _unlabelled_fit(row, columns, block, subtotals, since_total)
+        if fit is None:
+            block.append(row)
+            since_total.append(row)
+            if sections:
+                sections[-1][1].append(row)
+            continue
+        rules += _rules(row, fit) if own else []
+        if fit.kind == "above":
+            subtotals.append(row)
+            block = []
+        else:
+            block, subtotals, since_total, sections = [], [], [], []
+    return rules, notes
+
+
+def _figures(row: _Row) -> list[str]:
+    return [c for c in row.it.columns_with("quantity", "percent") if not math.isnan(row.value(c))]
+
+
+def _labelled_fits(row: _Row, columns: list[str], block: list[_Row], subtotals: list[_Row],
+                   since_total: list[_Row], after: list[_Row]) -> list[_Fit]:
+    candidates: list[tuple[str, list[_Row]]] = [("above", block)]
+    if row.role == "total" and len(subtotals) >= MIN_PARTS:
+        candidates.append(("subtotals", subtotals + block))
+    if row.role == "total":
+        candidates.append(("all", since_total))
+    if not block:
+        below = []
+        for following in after:
+            if following.role in ("total", "subtotal"):
+                break
+            if following.role == "item":
+                below.append(following)
+        candidates.append(("below", below))
+    fits = [_fit(kind, row, rows, columns) for kind, rows in candidates if len(rows) >= MIN_PARTS]
+    return [fit for fit in fits if fit.tried]
+
+
+def _unlabelled_fit(row: _Row, columns: list[str], block: list[_Row], subtotals: list[_Row],
+                    since_total: list[_Row]) -> _Fit | None:
+    """A row of figures taken as a total only when every figure it has matches: the rows above
+    it, or (bare, right after two sub-totals that agree with their items) those sub-totals."""
+    additive = [c for c in columns if row.it.additive(c)]
+    if not additive or len(additive) < len(columns) and not row.bare():
+        return None
+    if block:
+        fit = _fit("above", row, block, additive)
+        enough = row.bare() or len(fit.matched) >= 2
+        return fit if fit.tried and set(fit.matched) == set(additive) and enough else None
+    if not row.bare() or len(subtotals) < MIN_PARTS:
+        return None
+    fit = _fit("subtotals", row, subtotals, additive)
+    if fit.tried and set(fit.matched) == set(additive):
+        return fit
+    items = _fit("all", row, since_total, additive)
+    consistent = all(abs(_sum(subtotals, c)[0] - _sum(since_total, c)[0]) <= _sum(subtotals, c)[1]
+                     + _sum(since_total, c)[1] for c in additive)
+    return fit if fit.tried and items.tried and consistent else None
+
+
+def _sum(rows: list[_Row] | tuple[_Row, ...], column: str) -> tuple[float, float, int]:
+    """Sum of the figures of a column over rows, its rounding allowance, how many non-zero."""
+    values = [(r.value(column), r.it.tolerance(r.index, column)) for r in rows]
+    present = [(v, t) for v, t in values if not math.isnan(v)]
+    return (math.fsum(v for v, _ in present), math.fsum(t for _, t in present),
+            sum(1 for v, _ in present if v != 0))
+
+
+def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
+    matched, tried, means = [], [], []
+    for column in columns:
+        if column not in row.it.numbers.columns:
+            continue
+        total, allowance, nonzero = _sum(rows, column)
+        present = sum(1 for r in rows if not math.isnan(r.value(column)))
+        if (present if row.role in ("total", "subtotal") else nonzero) < MIN_PARTS:
+            continue
+        stated = row.value(column)
+        own = _allowance(row, column)
+        if abs(stated - total) <= allowance + own:
+            matched.append(column)
+            tried.append(column)
+        elif _is_mean(row, rows, column):
+            count = sum(1 for r in rows if not math.isnan(r.value(column)))
+            if abs(stated - total / count) <= allowance / count + own:
+                means.append(column)
+        else:
+            tried.append(column)
+    return _Fit(kind, tuple(rows), tuple(matched), tuple(tried), tuple(means))
+
+
+def _allowance(row: _Row, column: str) -> float:
+    """The stated total's rounding allowance: half a unit of its last digit, and of its last
+    non-zero digit when it is a whole number ending in zeros (`111,800` may be rounded to hundreds)."""
+    stated = row.value(column)
+    printed = row.it.tolerance(row.index, column)
+    if printed <= 0.5 and stated and float(stated).is_integer():
+        digits = str(int(abs(stated)))
+        printed = max(printed, 0.5 * 10 ** (len(digits) - len(digits.rstrip("0"))))
+    return printed + _SLACK * abs(stated)
+
+
+def _is_mean(row: _Row, rows: list[_Row] | tuple[_Row, ...], column: str) -> bool:
+    """A figure within the range of its non-negative rows cannot be their sum: a mean or a rate.
+
+    It is kept aside (never summed): checked as their mean when it is one, else left alone."""
+    values = [r.value(column) for r in rows if not math.isnan(r.value(column))]
+    stated = row.value(column)
+    return bool(values) and min(values) >= 0 and min(values) <= stated <= max(values)
+
+
+def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
+    it = row.it
+    name = row_name(it.table, row.index)
+    count = len(fit.rows)
+    if fit.kind.startswith("section "):
+        fr, en = fill(RULE_SUM_SECTION, target=name, count=count, section=fit.kind.removeprefix("section "))
+    else:
+        template = {"above": RULE_SUM_ABOVE, "below": RULE_SUM_BELOW, "subtotals": RULE_SUM_SUBTOTALS,
+                    "all": RULE_SUM_ABOVE}[fit.kind]
+        fr, en = fill(template, target=name, count=count)
+    operands = tuple(row_name(r.it.table, r.index) for r in fit.rows)
+    rows = tuple((r.it.key, r.index) for r in fit.rows)
+    summed = fit.tried
+    support = Support(len(fit.matched), len(summed), "columns")
+    if fit.kind == "subtotals" and not fit.matched:
+        support = Support(len(fit.rows), len(fit.rows), "subtotals")
+    rules = [TableRule(
+        table=it.key, check="sum_total", target=name, operands=operands, formula="sum", text_fr=fr,
+        text_en=en, source="inferred", support=support,
+        columns=summed, target_row=row.index, operand_rows=rows)]
+    if fit.means:
+        rules.append(TableRule(
+            table=it.key, check="sum_total", target=name, operands=operands, formula="mean",
+            text_fr=f"{name} = moyenne des {count} lignes", text_en=f"{name} = mean of the {count} rows",
+            source="inferred", support=Support(len(fit.means), len(fit.means), "columns"),
+            columns=fit.means, target_row=row.index, operand_rows=rows))
+    return rules
+
+
+def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
+    it = row.it
+    name = row_name(it.table, row.index)
+    findings = []
+    for column in sorted({c for fit in fits for c in fit.tried}):
+        unit = it.unit(column)
+        tried = [(f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'fr')}",
+                  f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'en')}")
+                 for fit in fits if column in fit.tried]
+        fr, en = fill(TOTAL_UNTIED, label=name, column=it.header(column),
+                      observed=(format_quantity(row.value(column), unit, "fr"),
+                                format_quantity(row.value(column), unit, "en")),
+                      tried=("; ".join(t[0] for t in tried), "; ".join(t[1] for t in tried)))
+        findings.append(Finding(
+            document=it.table.provenance.document, check="sum_total", status="fail", severity="info",
+            subject=name, field=it.header(column), observed=row.value(column), unit=unit,
+            tables=(it.table.provenance.title,), location=it.location(row.index, column),
+            message_fr=fr, message_en=en, key=f"{it.key}-{row.index}-untied"))
+    return findings
+
+
+def check_sum_rules(it: InterpretedTable, rules: list[TableRule]) -> list[Finding]:
+    """Each sum (or mean) rule of this table checked on each of its columns."""
+    tables = {t.key: t for t in it.chain()}
+    findings = []
+    for rule in rules:
+        if rule.target_row is None or rule.formula not in ("sum", "mean"):
+            continue
+        target = _Row(it, rule.target_row)
+        parts = [_Row(tables[key], index) for key, index in rule.operand_rows if key in tables]
+        for column in rule.columns:
+            findings.append(_total_finding(target, parts, column, rule))
+    return findings
+
+
+def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule) -> Finding:
+    it = target.it
+    total, allowance, _ = _sum(parts, column)
+    present = [p for p in parts if not math.isnan(p.value(column))]
+    expected = total if rule.formula == "sum" else total / max(len(present), 1)
+    if rule.formula == "mean":
+        allowance /= max(len(present), 1)
+    stated = target.value(column)
+    passed = abs(stated - expected) <= allowance + _allowance(target, column)
+    unit = it.unit(column)
+    values = {lang: (format_quantity(expected, unit, lang), format_quantity(stated, unit, lang)) for lang in ("fr", "en")}
+    template = TOTAL if rule.formula == "sum" else TOTAL_AVERAGE
+    assert rule.support is not None
+    fr, en = fill(template, label=rule.target, column=it.header(column), rule=(rule.text_fr, rule.text_en),
+                  support=(rule.support.text("fr"), rule.support.text("en")), count=len(present),
+                  expected=(values["fr"][0], values["en"][0]), observed=(values["fr"][1], values["en"][1]))
+    fr, en = with_difference(fr, en, stated - expected, unit)
+    return Finding(
+        document=it.table.provenance.document, check="sum_total", status="pass" if passed else "fail",
+        severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
+        unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
+        evidence=tuple(p.it.location(p.index, column) for p in present),
+        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{rule.formula}", rule=rule)
+
+
+def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:
+    """A column equal, row by row, to the sum of the additive columns printed before it (since
+    the previous such total column): "Total = Hommes + Femmes", kept on a clear majority of rows."""
+    columns = [c for c in it.columns_with("quantity") if it.additive(c) or _says_total(it.header(c))]
+    rules = []
+    start = 0
+    for position, target in enumerate(columns):
+        parts = columns[start:position]
+        if len(parts) < MIN_PARTS:
+            continue
+        holds, rows = _cross_support(it, target, parts)
+        if rows >= CROSS_FOOT_MIN_ROWS and holds >= CROSS_FOOT_SHARE * rows:
+            text = " + ".join(it.header(c) for c in parts)
+            fr, en = fill(RULE_CROSS_FOOT, target=it.header(target), parts=text)
+            rules.append(TableRule(table=it.key, check="cross_footing", target=target, operands=tuple(parts),
+                                   formula=" + ".join(parts), text_fr=fr, text_en=en, source="inferred",
+                                   support=Support(holds, rows)))
+            start = position + 1
+    return rules
+
+
+def _says_total(header: str) -> bool:
+    return header.strip().lower().startswith(("total", "ensemble", "all "))
+
+
+def _cross_rows(it: InterpretedTable, target: str, parts: list[str]) -> list[tuple[int, float, float, float]]:
+    """(row, stated, computed, allowance) of the rows where the target and every part have a figure."""
+    out = []
+    for index in it.numbers.index:
+        values = [it.numbers.at[index, c] for c in (target, *parts)]
+        if any(math.isnan(v) for v in values):
+            continue
+        allowance = math.fsum(it.tolerance(index, c) for c in (target, *parts))
+        out.append((int(index), float(values[0]), math.fsum(values[1:]), allowance))
+    return out
+
+
+def _cross_support(it: InterpretedTable, target: str, parts: list[str]) -> tuple[int, int]:
+    rows = [r for r in _cross_rows(it, target, parts) if sum(1 for c in parts if it.numbers.at[r[0], c]) >= 2]
+    holds = sum(1 for _, stated, computed, allowance in rows if abs(stated - computed) <= allowance + _SLACK)
+    return holds, len(rows)
+
+
+def check_cross_footing(it: InterpretedTable, rules: list[TableRule]) -> list[Finding]:
+    """Every row of a total column against the sum of its columns."""
+    findings = []
+    for rule in rules:
+        if rule.check != "cross_footing" or rule.support is None:
+            continue
+        unit = it.unit(rule.target)
+        for index, stated, computed, allowance in _cross_rows(it, rule.target, list(rule.operands)):
+            name = row_name(it.table, index)
+            values = {lang: (format_quantity(computed, unit, lang), format_quantity(stated, unit, lang))
+                      for lang in ("fr", "en")}
+            fr, en = fill(TOTAL, label=name, column=it.header(rule.target), rule=(rule.text_fr, rule.text_en),
+                          support=(rule.support.text("fr"), rule.support.text("en")),
+                          expected=(values["fr"][0], values["en"][0]), observed=(values["fr"][1], values["en"][1]))
+            fr, en = with_difference(fr, en, stated - computed, unit)
+            findings.append(Finding(
+                document=it.table.provenance.document, check="cross_footing",
+                status="pass" if abs(stated - computed) <= allowance + _SLACK else "fail", severity="warning",
+                subject=name, field=it.header(rule.target), expected=computed, observed=stated, unit=unit,
+                tables=(it.table.provenance.title,), location=it.location(index, rule.target),
+                evidence=tuple(it.location(index, c) for c in rule.operands),
+                message_fr=fr, message_en=en, key=f"{it.key}-{index}-{rule.target}", rule=rule))
+    return findings

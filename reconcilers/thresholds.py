@@ -1,0 +1,178 @@
+"""Materiality thresholds read beside a table, and the classification of its rows against them.
+
+A reconciliation table prints its margin of variance above it ("Variance Percentage Threshold:
+2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"): a variance is beyond
+the margin when it exceeds both. The document classifies its rows either in a category column
+(`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank) or by explaining in its prose each
+variance beyond the margin ("A variance of $1,383,085 was identified for ANKOR Energy LLC").
+Each row's classification is recomputed from its variance amount and percentage (the columns the
+relations inference tied to the reported figures) and compared with the document's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractors.quantity import QuantityError, format_quantity, parse_quantity
+from extractors.table import ExtractedDocument
+from reconcilers.finding import Finding
+from reconcilers.inferred_messages import RULE_THRESHOLD, THRESHOLD, fill
+from reconcilers.meaning import InterpretedTable, row_name
+from reconcilers.rules import Support, TableRule
+
+_PERCENT = re.compile(
+    r"(?:percentage\s+threshold|seuil\s+de\s+(?:signification|significativit[ée]|mat[ée]rialit[ée])"
+    r"(?:\s+en\s+pourcentage)?)\s*(?:de|:)?\s*(?P<value>N/?A|\d+(?:[.,]\d+)?\s*%)", re.IGNORECASE)
+_FLOOR = re.compile(
+    r"(?:floor\s+threshold|seuil\s+(?:plancher|minimum|en\s+valeur|absolu))\s*(?:de|:)?\s*"
+    r"(?P<value>N/?A|\$?\s*\d[\d,.\s]*(?:\s*(?:FCFA|F\s?CFA|USD|\$))?)", re.IGNORECASE)
+_EXPLAINED = re.compile(r"variance\s+of\s+(?P<amount>\$?\(?[\d,.]+\)?)\s+was\s+identified\s+for\s+"
+                        r"(?P<name>.+?)\s+for\s+the\b", re.IGNORECASE | re.DOTALL)
+_WITHIN = re.compile(r"^(?:nv|n/?a|non\s+significatif|within|-|—|)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Margin:
+    """A margin of variance: a percentage and a floor (either may be "not applicable")."""
+
+    percent: float | None
+    floor: float | None
+    text: str                                     # the lines it was read from
+
+    def exceeded(self, amount: float, percent: float) -> bool:
+        """Beyond the margin: over the percentage and over the floor (a threshold N/A never binds)."""
+        over_percent = self.percent is None or abs(percent) > self.percent
+        over_floor = self.floor is None or abs(amount) > self.floor
+        return over_percent and over_floor and (self.percent is not None or self.floor is not None)
+
+
+def read_margin(lines: tuple[str, ...] | list[str]) -> Margin | None:
+    """The margin stated in a table's context lines, or None when none is stated."""
+    text = " ".join(lines)
+    percent, floor = _PERCENT.search(text), _FLOOR.search(text)
+    if percent is None and floor is None:
+        return None
+    return Margin(_value(percent.group("value"), "percent") if percent else None,
+                  _value(floor.group("value"), "money") if floor else None,
+                  " ; ".join(line for line in lines if _PERCENT.search(line) or _FLOOR.search(line)))
+
+
+def _value(text: str, kind: str) -> float | None:
+    if re.fullmatch(r"N/?A", text.strip(), re.IGNORECASE):
+        return None
+    try:
+        return parse_quantity(text.strip(), kind, convention="en" if "$" in text or "," in text else None).value
+    except QuantityError:
+        return None
+
+
+def infer_threshold_rules(it: InterpretedTable, relations: list[TableRule]) -> list[TableRule]:
+    """The classification rule of a table with a stated margin and a variance amount and
+    percentage tied by relations to its reported figures."""
+    margin = read_margin(it.table.context)
+    if margin is None:
+        return []
+    amount = next((r.target for r in relations if r.formula.startswith("absolute_difference")
+                   or r.formula.startswith("difference")), None)
+    percent = next((r.target for r in relations if r.formula.startswith("percent")
+                    or r.formula.startswith("absolute_percent")), None)
+    if amount is None or percent is None:
+        return []
+    category = next(iter(it.columns_with("category")), "")
+    shown = {lang: (format_quantity(margin.percent, "%", lang) if margin.percent is not None else "N/A",
+                    format_quantity(margin.floor, it.unit(amount), lang) if margin.floor is not None else "N/A")
+             for lang in ("fr", "en")}
+    fr, en = fill(RULE_THRESHOLD, category=(it.header(category) if category else "Explication",
+                                            it.header(category) if category else "Explanation"),
+                  percent=it.header(percent), amount=it.header(amount),
+                  pct_threshold=(shown["fr"][0], shown["en"][0]), floor=(shown["fr"][1], shown["en"][1]))
+    return [TableRule(table=it.key, check="threshold", target=category or "explanation", operands=(amount, percent),
+                      formula=f"{percent} > {margin.percent} and {amount} > {margin.floor}", text_fr=fr, text_en=en,
+                      source="inferred", support=Support(1, 1, "columns"), columns=(margin.text,))]
+
+
+def explained_names(document: ExtractedDocument, it: InterpretedTable,
+                    following: InterpretedTable | None) -> set[tuple[str, float]]:
+    """(name, amount) of the variances the prose explains between this table and the next one."""
+    first = max((p for p in it.table.provenance.pages if isinstance(p, int)), default=None)
+    last = min((p for p in following.table.provenance.pages if isinstance(p, int)), default=None) if following else None
+    names = set()
+    for match in _EXPLAINED.finditer(document.text):
+        page = document.page_at(match.start())
+        if first is None or not isinstance(page, int) or page < first or (last is not None and page > last):
+            continue
+        try:
+            amount = parse_quantity(match.group("amount"), "money", convention="en").value
+        except QuantityError:
+            amount = math.nan
+        names.add((_fold(match.group("name")), amount))
+    return names
+
+
+def _is_explained(name: str, amount: float, explained: set[tuple[str, float]]) -> bool:
+    """A row is explained by a sentence naming it (or a shortened name: "Cimarex Energy" for
+    "Cimarex Energy Co."), or giving its exact variance under a name sharing a word with it."""
+    words = set(_fold(name).split())
+    return any(set(other.split()) <= words or words <= set(other.split())
+               or (value == amount and words & set(other.split()))
+               for other, value in explained if other)
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return " ".join(re.sub(r"[^a-z0-9&]+", " ", "".join(c for c in folded if not unicodedata.combining(c)).lower()).split())
+
+
+def check_thresholds(it: InterpretedTable, rules: list[TableRule],
+                     explained: set[tuple[str, float]]) -> list[Finding]:
+    """Each row with a variance: beyond the margin or not, against the category printed (or the
+    explanation given in the prose when the table has no category column)."""
+    findings = []
+    for rule in rules:
+        if rule.check != "threshold":
+            continue
+        margin = read_margin(it.table.context)
+        if margin is None:
+            continue
+        amount, percent = rule.operands
+        labels = it.columns_with("label")
+        for index in it.numbers.index:
+            value, share = it.numbers.at[index, amount], it.numbers.at[index, percent]
+            if math.isnan(value) or math.isnan(share):
+                continue
+            beyond = margin.exceeded(float(value), float(share))
+            if rule.target != "explanation":
+                stated = str(it.table.cells.at[index, rule.target] or "").strip()
+                flagged = not _WITHIN.match(stated)
+            else:
+                name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
+                flagged = _is_explained(name, float(value), explained)
+                stated = ("expliqué", "explained") if flagged else ("non expliqué", "not explained")
+            findings.append(_finding(it, rule, margin, index, amount, percent, beyond, flagged, stated))
+    return findings
+
+
+def _finding(it: InterpretedTable, rule: TableRule, margin: Margin, index: int, amount: str, percent: str,
+             beyond: bool, flagged: bool, stated: str | tuple[str, str]) -> Finding:
+    name = row_name(it.table, index)
+    value, share = float(it.numbers.at[index, amount]), float(it.numbers.at[index, percent])
+    expected = (("au-delà du seuil", "beyond the margin") if beyond else ("dans la marge", "within the margin"))
+    shown = {lang: (format_quantity(value, it.unit(amount), lang), format_quantity(share, "%", lang),
+                    format_quantity(margin.percent, "%", lang) if margin.percent is not None else "N/A",
+                    format_quantity(margin.floor, it.unit(amount), lang) if margin.floor is not None else "N/A")
+             for lang in ("fr", "en")}
+    category = it.header(rule.target) if rule.target != "explanation" else "Explication"
+    fr, en = fill(THRESHOLD, label=name, category=(category, category if rule.target != "explanation" else "Explanation"),
+                  observed=stated, amount=(shown["fr"][0], shown["en"][0]), percent=(shown["fr"][1], shown["en"][1]),
+                  pct_threshold=(shown["fr"][2], shown["en"][2]), floor=(shown["fr"][3], shown["en"][3]),
+                  source=("seuils lus au-dessus du tableau", "thresholds read above the table"), expected=expected)
+    observed = stated[1] if isinstance(stated, tuple) else stated
+    return Finding(
+        document=it.table.provenance.document, check="threshold", status="pass" if beyond == flagged else "fail",
+        severity="warning", subject=name, field=category, expected=expected[1], observed=observed,
+        tables=(it.table.provenance.title,), location=it.location(index, amount),
+        evidence=(it.location(index, percent),), message_fr=fr + ".", message_en=en + ".",
+        key=f"{it.key}-{index}-threshold", rule=rule)

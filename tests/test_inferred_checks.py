@@ -1,0 +1,127 @@
+"""Checks inferred with no spec, on the real documents: the action plan's text dump, ICDAR 2013
+tables and the USEITI 2015 reconciliation (PDF and spreadsheet)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.grid import row_kind
+from extractors.readers import read
+from reconcilers.document import reconcile
+from reconcilers.finding import Finding
+from reconcilers.thresholds import read_margin
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+
+
+def _inferred(path: Path) -> list[Finding]:
+    findings = reconcile(read(path, None), None, None).findings
+    return [f for f in findings if f.rule is not None and f.rule.source == "inferred"]
+
+
+def _one(findings: list[Finding], **fields: object) -> Finding:
+    matches = [f for f in findings if all(getattr(f, k) == v for k, v in fields.items())]
+    assert len(matches) == 1, (fields, [(f.subject, f.field, f.observed) for f in matches])
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def plan() -> list[Finding]:
+    return _inferred(ROOT / "raw" / "itie-mali-plan-actions-2021.txt")
+
+
+def test_plan_block_subtotals_verified_with_no_spec(plan: list[Finding]):
+    """The bare sub-totals closing each block of the budget half, one block cut by a page break."""
+    verified = {round(f.observed, 2): f for f in plan if f.check == "sum_total" and f.status == "pass"}
+    for subtotal in (59, 198.79, 61.5, 27.1, 128.2):
+        assert subtotal in verified
+    assert "14" in verified[198.79].rule.text_fr                     # 4 rows on one page, 10 on the next
+    assert {e.table for e in verified[198.79].evidence} == {"Tableau 6 (ligne 93)", "Tableau 7 (ligne 104)"}
+
+
+def test_plan_total_general_gap_found_with_no_spec(plan: list[Finding]):
+    gap = _one(plan, check="sum_total", status="fail")
+    assert gap.observed == 513.71 and gap.expected == pytest.approx(474.59)
+    assert gap.rule.support.text("fr") == "tirée de 5 sous-totaux vérifiés"
+
+
+def test_plan_funding_source_shares_checked_with_no_spec(plan: list[Finding]):
+    shares = [f for f in plan if f.check == "percentage"]
+    assert {(f.subject, f.status) for f in shares} == {("56%", "fail"), ("39%", "fail"), ("1%", "pass"), ("4%", "pass")}
+    assert _one(shares, subject="56%").expected == pytest.approx(55.132, abs=1e-3)
+    assert _one(shares, subject="56%").rule.as_dict()["support"] == [2, 4]
+    sums = {f.field: f for f in plan if f.check == "sum_total" and f.subject == "100%"}
+    assert {round(f.observed, 2) for f in sums.values()} == {513.71, 100.0}
+    assert all(f.status == "pass" for f in sums.values())
+
+
+def test_total_grammar_of_the_corpora():
+    for label in ("Total", "TOTAL GENERAL", "Total général", "Grand total", "TOTAL REVENUE", "Ensemble", "Totaux"):
+        assert row_kind([label]) == "total", label
+    for label in ("Sous-total", "Sous Total Axe 3", "sous total", "Subtotal"):
+        assert row_kind([label]) == "subtotal", label
+    for label in ("Totally", "Ensemble des mines", "All items"):
+        assert row_kind([label]) == "item", label
+
+
+def test_margin_read_from_context_lines():
+    margin = read_margin(("ONRR—Royalties Margin of Variance: Abbreviation Key:",
+                          "Variance Percentage Threshold: 1% DNP: Did Not Participate",
+                          "Variance Floor Threshold: $100,000 DNR: Did Not Report"))
+    assert (margin.percent, margin.floor) == (1.0, 100_000.0)
+    assert margin.exceeded(1_383_085, 2.38) and not margin.exceeded(1_406_199, 0.37)
+    assert read_margin(("seuil de signification de 1 %",)).percent == 1.0
+    assert read_margin(("Variance Percentage Threshold: N/A", "Variance Floor Threshold: N/A")).exceeded(5, 5) is False
+
+
+@needs_corpus
+def test_icdar_total_gross_loans_verified():
+    findings = _inferred(CORPUS / "icdar2013-us" / "us-004.pdf")
+    totals = [f for f in findings if f.check == "sum_total" and f.subject == "Total Gross Loans"]
+    assert totals and all(f.status == "pass" for f in totals)
+    assert 16_604_000 in {f.observed for f in totals}
+
+
+@needs_corpus
+def test_icdar_swapped_totals_flagged():
+    """us-024 Table 2 prints 26,196 under 2007 where its rows add up to 26,340 (and the other way round)."""
+    failed = [f for f in _inferred(CORPUS / "icdar2013-us" / "us-024.pdf") if f.status == "fail"]
+    assert sorted((f.expected, f.observed) for f in failed) == [(26_196, 26_340), (26_340, 26_196)]
+
+
+@pytest.fixture(scope="module")
+def useiti_pdf() -> list[Finding]:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent")
+    return _inferred(CORPUS / "useiti-2015" / "USEITI_extractive-revenue-appendix_2015-12-22.pdf")
+
+
+def test_useiti_variance_relation_verified_and_broken_row_flagged(useiti_pdf: list[Finding]):
+    anadarko = _one(useiti_pdf, check="row_arithmetic", subject="Anadarko Petroleum Corporation",
+                    field="Variance Amount ($)", tables=("TABLE C-1: ONRR—Royalties Results",))
+    assert anadarko.status == "pass" and anadarko.observed == 1_406_199
+    assert anadarko.rule.text_en == "Variance Amount ($) = |Total Reported by Government Entity − Total Reported by Company|"
+    wpx = _one(useiti_pdf, check="row_arithmetic", status="fail")
+    assert (wpx.subject, wpx.expected, wpx.observed) == ("WPX Energy, Inc.", 31_326, 31_376)
+
+
+def test_useiti_total_revenue_and_thresholds(useiti_pdf: list[Finding]):
+    total = _one(useiti_pdf, check="sum_total", subject="TOTAL REVENUE", field="Total Reported by Government Entity",
+                 tables=("TABLE C-1: ONRR—Royalties Results",))
+    assert total.status == "pass" and total.observed == 8_103_790_884
+    ankor = _one(useiti_pdf, check="threshold", subject="ANKOR Energy LLC", tables=("TABLE C-1: ONRR—Royalties Results",))
+    assert ankor.status == "pass" and ankor.expected == "beyond the margin"
+
+
+@needs_corpus
+def test_useiti_spreadsheet_relations_and_totals():
+    findings = _inferred(CORPUS / "useiti-2015" / "reconciliation_2015-12-10.xlsx")
+    royalties = [f for f in findings if f.field == "Royalties Variance $"]
+    assert royalties and all(f.status == "pass" for f in royalties)
+    assert royalties[0].rule.support.holds == royalties[0].rule.support.rows
+    income_tax = _one(findings, check="sum_total", status="fail")
+    assert (income_tax.subject, income_tax.expected, income_tax.observed) == ("Total Revenue", 90_198_854, 190_383_540)
