@@ -17,9 +17,6 @@ from pipeline.cli import main
 from pipeline.progress import document_line, shown
 from pipeline.run import DocumentRun, default_jobs
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = sorted((ROOT / "raw").glob("*.txt"))
-
 
 def _results(out: Path) -> dict:
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
@@ -29,11 +26,11 @@ def _results(out: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def mixed_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Text with a spec, a seed without its spec, PDFs ruled and unruled, a document over its time."""
+    """Text with a spec, PDFs ruled and unruled, a document over its time (a runaway regex: far past
+    the 10 s given, which the small others stay well under even on a loaded machine)."""
     raw = small_raw(tmp_path_factory.mktemp("raw"), stated_total="400 500")
     ruled_table(raw / "ruled.pdf")
     unruled_table(raw / "unruled.pdf")
-    (raw / SEEDS[0].name).write_bytes(SEEDS[0].read_bytes())
     (raw / "lent.yaml").write_text(RUNAWAY_SPEC, encoding="utf-8")
     (raw / "lent-1.txt").write_text("Tableau 1 : liste\n1 " + "mot " * 40 + "12\n", encoding="utf-8")
     return raw
@@ -41,7 +38,7 @@ def mixed_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_jobs_give_the_results_of_one_job(mixed_raw, tmp_path):
     statuses = [main(["run", str(mixed_raw), "--out", str(tmp_path / f"out-{jobs}"), "--jobs", str(jobs),
-                      "--max-seconds", "2"]) for jobs in (1, 3)]
+                      "--max-seconds", "10"]) for jobs in (1, 3)]
     assert statuses == [0, 0]
     one, three = _results(tmp_path / "out-1"), _results(tmp_path / "out-3")
     assert one == three
