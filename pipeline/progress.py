@@ -17,9 +17,9 @@ from pipeline.run import DocumentRun
 from extractors.quantity import format_number
 
 WORDS = {
-    "fr": {"documents": "documents", "pages": "pages", "unreadable": "illisible",
+    "fr": {"documents": "documents", "page": "page", "pages": "pages", "unreadable": "illisible",
            "findings": "{failed} écarts sur {checks} contrôles", "sep": " : "},
-    "en": {"documents": "documents", "pages": "pages", "unreadable": "unreadable",
+    "en": {"documents": "documents", "page": "page", "pages": "pages", "unreadable": "unreadable",
            "findings": "{failed} findings out of {checks} checks", "sep": ": "},
 }
 
@@ -36,7 +36,7 @@ def document_line(outcome: DocumentRun, lang: str, pages: int | None = None) -> 
     parts = []
     pages = outcome.pages or pages
     if pages:
-        parts.append(f"{pages} {words['pages']}")
+        parts.append(f"{pages} {words['page' if pages == 1 else 'pages']}")
     parts.append(f"{format_number(outcome.seconds, lang, 1)} s")
     if outcome.status == "ok":
         failed = sum(1 for f in outcome.findings if f.status == "fail")
@@ -60,8 +60,8 @@ class Progress:
         words = WORDS[self.lang]
         self.pages = {p.name: _pages(p) for p in paths}
         self.bars = [
-            tqdm(total=len(paths), desc=words["documents"], unit="", file=self.stream, position=0, leave=False),
-            tqdm(total=sum(self.pages.values()), desc=words["pages"], unit="", file=self.stream, position=1,
+            tqdm(total=len(paths), desc=words["documents"], unit=" doc", file=self.stream, position=0, leave=False),
+            tqdm(total=sum(self.pages.values()), desc=words["pages"], unit=" p.", file=self.stream, position=1,
                  leave=False),
         ]
 
