@@ -12,14 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# PDF renditions of the text dumps, so that every run reads both paths (git-ignored:
-# rendering takes a second and fpdf2 stamps the date into each file).
-RAW_PDFS := $(patsubst %.txt,%.pdf,$(wildcard raw/*.txt))
-
-raw/%.pdf: raw/%.txt raw/make_pdfs.py $(wildcard raw/*.yaml) | $(STAMP)
-	$(BIN)/python raw/make_pdfs.py $<
-
-reconcile: $(STAMP) $(RAW_PDFS)
+# raw/ holds the user's documents only: the run reports exactly those. The PDF renditions
+# the parity test reads are drawn by tests/render_pdfs.py into tests/renditions/ (git-ignored).
+reconcile: $(STAMP)
 	$(BIN)/itie-reconcile run raw --out outputs
 
 test: $(STAMP)
@@ -49,10 +44,10 @@ define bench_one
 
 endef
 
-bench: $(STAMP) $(RAW_PDFS)
+bench: $(STAMP)
 	$(foreach name,$(BENCHMARKS),$(call bench_one,$(name)))
 
-screenshots: $(STAMP) $(RAW_PDFS)
+screenshots: $(STAMP)
 	$(BIN)/python docs/screenshot.py
 
 clean:

@@ -1,4 +1,4 @@
-"""The two seed documents (and their PDF renditions) run warm by the command, as `make reconcile`.
+"""The two seed documents (the text dumps of raw/) run warm by the command, as `make reconcile`.
 
 One run first (compiled bytecode, disk cache), then `--repeat` timed runs with the default
 `--jobs` and one with `--jobs 1`; the results of both must be the same (digest of results.json).

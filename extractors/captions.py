@@ -8,6 +8,15 @@ from dataclasses import dataclass
 from extractors.spec import TableSpec
 from extractors.table import CellProblem
 
+# The number follows the word after a space or "n°", or at once when it is in digits
+# ("Tableau10"), never as the word's own letters ("Tableaux suivants" is no caption).
+# One caption line, as printed above a table in a PDF or on a grid's first rows.
+CAPTION = re.compile(
+    r"^\s*(?P<word>Tableau|Table|Tab\.|Exhibit)(?:\s*(?:n°|no\.?)\s*|\s+|(?=[0-9]))"
+    r"(?P<number>[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
+    r"\s*[:.\-–—]?\s*(?P<title>.*)$",
+    re.IGNORECASE,
+)
 # A caption in a list of tables is followed by a dot leader: "Tableau 3 : … ........ 19".
 _DOT_LEADER = re.compile(r"\.{6,}|…{2,}")
 _ANY_CAPTION = re.compile(r"Tableau\s*(?P<number>\d+)\s*:\s*(?P<title>[^\d]{0,140}?)(?=\s+(?:N°|Nom|Villages?|Type|Nombre|Acteurs|Activit|Eléments|Elements|La |\d)|$)")

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
-from extractors.frame import RawRow
-from extractors.quantity import PLACEHOLDERS, QuantityError, parse_quantity
-from extractors.spec import ColumnSpec
+from extractors.captions import CAPTION
+from extractors.quantity import PLACEHOLDERS, Quantity, QuantityError, parse_quantity
 
 Grid = list[list[str]]
 
 MAX_HEADER_ROWS = 3
 MAX_PRINTED_HEADER_ROWS = 5     # a header found under context lines may wrap over this many lines
-# A caption line ("TABLE C-1: …", "Tableau 5 :") or a "name: value" line (thresholds, legend).
-_CAPTION_LINE = re.compile(r"^\s*(?:Tableau|Table|Tab\.|Exhibit|Figure)\s*(?:n°\s*)?[A-Z]?[-\d.]*\d", re.IGNORECASE)
+# A "name: value" line (thresholds, legend).
 _KEY_VALUE = re.compile(r"\w\s*:(?:\s|$)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Sub-totals and totals as the corpora print them: "Sous-total", "Sous Total Axe 3", "sous total",
@@ -43,14 +42,24 @@ def is_placeholder(text: str) -> bool:
     return " ".join(text.lower().split()) in PLACEHOLDERS
 
 
+@lru_cache(maxsize=16384)
+def _quantity(text: str, kind: str, convention: str | None) -> Quantity | None:
+    """The cell read as `kind`, or None; cached, since a table's cells are tried kind after kind
+    and the same texts ($0, N/A, 0.00%) come back on every page."""
+    try:
+        return parse_quantity(text, kind, None, convention)
+    except QuantityError:
+        return None
+
+
 def _kind_of_all(texts: list[str], *, whole: bool, convention: str | None = None) -> str | None:
     """The first quantity kind every text parses as (with nothing after it, when `whole`), at least
     one of them a figure rather than a placeholder."""
     for kind in _GUESSED_KINDS:
-        try:
-            quantities = [parse_quantity(text, kind, None, convention) for text in texts]
-        except QuantityError:
+        read = [_quantity(text, kind, convention) for text in texts]
+        if any(quantity is None for quantity in read):
             continue
+        quantities = [quantity for quantity in read if quantity is not None]
         if all(math.isnan(quantity.value) for quantity in quantities):
             return None
         if not whole or not any(quantity.label for quantity in quantities):
@@ -64,6 +73,7 @@ def guess_kind(texts: list[str], convention: str | None = None) -> str:
     return (_kind_of_all(filled, whole=True, convention=convention) if filled else None) or "text"
 
 
+@lru_cache(maxsize=16384)
 def is_figure(text: str) -> bool:
     """A figure in either convention, or a placeholder printed instead of one."""
     return bool(text) and (is_placeholder(text) or _kind_of_all([text], whole=True, convention="en") is not None
@@ -91,7 +101,7 @@ def _first_data_row(grid: Grid) -> int | None:
 def is_context_line(row: list[str]) -> bool:
     """A line above a header that is not part of it: a caption, or `name: value` lines (thresholds, legend)."""
     filled = [cell for cell in row if cell]
-    return bool(filled) and (bool(_CAPTION_LINE.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled))
+    return bool(filled) and (bool(CAPTION.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled))
 
 
 def table_parts(grid: Grid) -> tuple[int, int]:
@@ -174,22 +184,3 @@ def row_label(row: list[str], kind: str) -> str:
     if row and row[0]:
         return row[0]
     return next((cell for cell in row if cell), "") if kind != "item" else ""
-
-
-def generic_rows(grid: Grid, header: int) -> tuple[tuple[ColumnSpec, ...], list[RawRow]]:
-    """Every grid column a column (typed when all its cells are one kind of quantity), every
-    row below the header kept, its kind read from its first cell."""
-    width = max((len(row) for row in grid), default=0)
-    square = [row + [""] * (width - len(row)) for row in grid]
-    body = square[header:]
-    labels = header_labels(square, header) if header else [""] * width
-    columns = tuple(
-        ColumnSpec(key=f"c{c}", label=labels[c] or f"c{c}", type=guess_kind([row[c] for row in body]), optional=True)
-        for c in range(width)
-    )
-    rows = []
-    for cells in body:
-        kind = row_kind(cells)
-        rows.append(RawRow(label=row_label(cells, kind), kind=kind,
-                           cells={column.key: text for column, text in zip(columns, cells, strict=True)}))
-    return columns, rows

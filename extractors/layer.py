@@ -21,7 +21,7 @@ import pandas as pd
 from extractors.frame import RawRow, build_table
 from extractors.grid import guess_kind, header_labels, is_context_line, is_figure, row_kind, row_label, table_parts
 from extractors.quality import table_quality
-from extractors.quantity import number_convention, unit_in_label
+from extractors.quantity import number_convention, parse_quantity, unit_in_label
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import ColumnSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable, Provenance
@@ -145,6 +145,17 @@ def _merge_notes(records: list[_Record], body: list[Row], header: int) -> list[s
     return notes
 
 
+def _written_unit(texts: list[str], kind: str, convention: str | None) -> str | None:
+    """The one unit the column's figures are written in (`$` on every amount), else None."""
+    written = set()
+    for text in texts:
+        if text:
+            quantity = parse_quantity(text, kind, None, convention)
+            if not quantity.missing:
+                written.add(quantity.written_unit.lower())
+    return written.pop() if len(written) == 1 and "" not in written else None
+
+
 def _columns(labels: list[str], body: list[list[str]], width: int, context: list[str]) -> tuple[ColumnSpec, ...]:
     """Each column typed by its cells, read with the column's convention (else the table's), its
     unit printed in its header when the cells print none."""
@@ -154,8 +165,10 @@ def _columns(labels: list[str], body: list[list[str]], width: int, context: list
         texts = [row[c] for row in body]
         convention = number_convention(texts) or table_convention
         label = labels[c] or f"c{c}"
-        columns.append(ColumnSpec(key=f"c{c}", label=label, type=guess_kind(texts, convention), optional=True,
-                                  unit=unit_in_label(labels[c]), convention=convention))
+        kind = guess_kind(texts, convention)
+        unit = unit_in_label(labels[c]) or (_written_unit(texts, kind, convention) if kind != "text" else None)
+        columns.append(ColumnSpec(key=f"c{c}", label=label, type=kind, optional=True, unit=unit,
+                                  convention=convention))
     return tuple(columns)
 
 

@@ -233,6 +233,17 @@ def _unit_of(written: str, kind: str) -> tuple[str, float]:
     return base, factor
 
 
+def base_unit(kind: str, written: str | None = None) -> str:
+    """The unit a column's values are in: its type's base unit, or the currency its unit names
+    (a money column written in `$` holds US dollars)."""
+    if kind not in _KINDS or not written:
+        return BASE_UNIT.get(kind, "")
+    try:
+        return _unit_of(written, kind)[0]
+    except QuantityError:
+        return BASE_UNIT[kind]
+
+
 def parse_quantity(text: str, kind: str, default_unit: str | None = None, convention: str | None = None) -> Quantity:
     """Parse one cell as a quantity of `kind` (see BASE_UNIT) into its base unit.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 BBox = tuple[float, float, float, float]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)     # one per cell of every table: no per-object dict
 class CellSource:
     """Where one cell stands in its document (only the fields that apply to its format are set)."""
 
@@ -29,7 +29,7 @@ class CellSource:
         return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GridCell:
     """One cell as printed, and where it is."""
 

@@ -65,6 +65,7 @@ class ExtractedTable:
     sources: pd.DataFrame | None = None      # extractors.source.CellSource of each cell, same shape as `cells`
     context: tuple[str, ...] = ()            # lines printed around the table that are not rows (title, thresholds, notes)
     merges: tuple[str, ...] = ()             # what the table layer joined (wrapped cells, header lines), said plainly
+    unprinted: tuple[str, ...] = ()          # columns (or "row" for labels) the extractor made up, not in the source text
 
     def column(self, key: str) -> ColumnSpec:
         return find_by_key(self.columns, key, f"table {self.key}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from statistics import median
 
 from extractors.captions import (
     TableNotFound,
@@ -12,14 +14,17 @@ from extractors.captions import (
     list_captions,
     missing_table,
 )
+from extractors.conservation import unaccounted_problems
 from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.tab_blocks import tab_block_tables, uncut_caption_problems
-from extractors.table import CellProblem, ExtractedDocument, ExtractedTable, Provenance
+from extractors.table import ROW_KIND, ROW_LABEL, CellProblem, ExtractedDocument, ExtractedTable, Provenance
 from extractors.tsv import cut_tsv_table
 
 _NEXT_CAPTION = re.compile(r"Tableau\s*\d+\s*:")
+_LONG_CELL = 40      # characters: shorter cells are never flagged as too long
+_LONGER = 3.0        # times the median length of the column's other cells
 
 
 class DocumentError(ValueError):
@@ -76,7 +81,8 @@ def extract_text_document(path: Path, spec: DocumentSpec | None) -> ExtractedDoc
 
 
 def cut_flattened_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
-    """A table flattened into the prose: from its caption to its end anchor (or the next caption)."""
+    """A table flattened into the prose: from its caption to its end anchor (or the next caption).
+    Every character of that span ends in a cell, the caption, a context line or a problem."""
     caption = find_caption(text, expand(spec.caption), spec.occurrence)
     if caption is None:
         raise missing_table(document, spec, "légende du tableau introuvable", "table caption not found")
@@ -97,16 +103,43 @@ def cut_flattened_table(text: str, spec: TableSpec, document: str) -> ExtractedT
         caption=caption.text, span=(caption.start, body_end),
         quality=_quality(len(cut.rows), len(cut.unparsed)),
     )
-    problems = tuple(
-        CellProblem(
-            document=document, table=spec.key, title=provenance.title, row=label or None,
-            column=None, text=raw, page=spec.page,
-            reason_fr="ligne illisible selon la grammaire du tableau" if raw else "ligne introuvable",
-            reason_en="row does not fit the table's grammar" if raw else "row not found",
-        )
+
+    def problem(label: str, raw: str, reason_fr: str, reason_en: str) -> CellProblem:
+        return CellProblem(document=document, table=spec.key, title=provenance.title, row=label or None,
+                           column=None, text=raw, page=spec.page, reason_fr=reason_fr, reason_en=reason_en)
+
+    problems = [
+        problem(label, raw, "ligne illisible selon la grammaire du tableau" if raw else "ligne introuvable",
+                "row does not fit the table's grammar" if raw else "row not found")
         for label, raw in cut.unparsed
-    )
-    return build_table(spec.key, provenance, spec.columns, cut.rows, problems)
+    ]
+    problems.extend(problem(note.label, note.text, note.reason_fr, note.reason_en) for note in cut.notes)
+    table = build_table(spec.key, provenance, spec.columns, cut.rows, tuple(problems))
+    header = " ".join(text[caption.end:body_start].split())
+    table = replace(table, context=tuple(c for c in (header, *cut.context) if c))
+    return replace(table, problems=(*table.problems, *_long_cells(table), *unaccounted_problems(table, text)))
+
+
+def _long_cells(table: ExtractedTable) -> list[CellProblem]:
+    """A text cell far longer than the others of its column has likely taken text that is not its own."""
+    found = []
+    items = table.cells[table.cells[ROW_KIND] == "item"]
+    for column in table.columns:
+        if column.is_quantity and not column.pattern:
+            continue
+        texts = [str(t) for t in items[column.key] if str(t)]
+        for index, text in enumerate(texts):
+            others = texts[:index] + texts[index + 1:]
+            if others and len(text) >= _LONG_CELL and len(text) > _LONGER * median(map(len, others)):
+                label = items.loc[items[column.key] == text, ROW_LABEL].iloc[0]
+                found.append(CellProblem(
+                    document=table.provenance.document, table=table.key, title=table.provenance.title,
+                    row=label, column=column.label, text=text, page=table.provenance.page,
+                    reason_fr="cellule bien plus longue que les autres de sa colonne : elle contient peut-être "
+                              "d’autres lignes",
+                    reason_en="cell far longer than the others of its column: it may hold other rows",
+                ))
+    return found
 
 
 def _quality(parsed: int, failed: int) -> float:

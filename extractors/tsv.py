@@ -18,21 +18,23 @@ read from the spec's `options`, never guessed here:
 - `join`: a second anchored range holding some columns of the same rows, in the same order
   (a table printed in two halves).
 
-Every cell then goes through `build_table`, like the cells of any other extractor.
+Every cell then goes through `build_table`, like the cells of any other extractor; text of the
+range that ends in no cell is a problem quoting it (extractors/conservation.py).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extractors.captions import missing_table
+from extractors.conservation import unaccounted_problems
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.spec import TableSpec
-from extractors.table import CellProblem, ExtractedTable, Provenance
+from extractors.table import ROW_LABEL, CellProblem, ExtractedTable, Provenance
 
 _TAG = re.compile(r"<[^>]+>")
 _BOLD = re.compile(r"<(?:b|strong)\b", re.IGNORECASE)
@@ -172,7 +174,11 @@ def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
         quality=round(1 - sum(1 for p in problems if p.row) / max(1, len(rows)), 3),
     )
     raw_rows = [RawRow(label=row.label, kind=row.kind, cells=_cells(row, options)) for row in rows]
-    return build_table(spec.key, provenance, spec.columns, raw_rows, tuple(problems))
+    table = build_table(spec.key, provenance, spec.columns, raw_rows, tuple(problems))
+    # The labels ("2.3"), block numbers and bold flags are the cutter's, not printed text.
+    made_up = tuple(key for key in (ROW_LABEL, options.block_column, options.bold_column) if key)
+    table = replace(table, unprinted=made_up)
+    return replace(table, problems=(*table.problems, *unaccounted_problems(table, text)))
 
 
 def _range(text: str, after: int, part: Part) -> tuple[int, int] | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from extractors.quantity import BASE_UNIT
+from extractors.quantity import base_unit
 from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.finding import Finding, Location
 
@@ -105,8 +105,19 @@ def _plain(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+def row_entity(table: ExtractedTable, label: object) -> str:
+    """The entity (a PAP, a source) named on the row printed with `label` (the rows, when the number
+    is printed twice), "" when the table names none: what a reviewer looks for, beside a number."""
+    keys = [column.key for column in table.columns if column.entity]
+    if not keys:
+        return ""
+    rows = table.cells[table.cells[ROW_LABEL].astype(str) == str(label)]
+    return ", ".join(dict.fromkeys(str(name) for name in rows[keys[0]] if str(name)))
+
+
 def unit_of(table: ExtractedTable, column: str) -> str:
-    return BASE_UNIT.get(table.column(column).type, "")
+    spec = table.column(column)
+    return base_unit(spec.type, spec.unit)
 
 
 def row_index(table: ExtractedTable, row: str) -> int:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from extractors.quantity import format_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
-from reconcilers.cells import CellValue, MissingCell, cell_location, resolve, unit_of
+from reconcilers.cells import CellValue, MissingCell, cell_location, resolve, row_entity, unit_of
 from reconcilers.checks import AgreementRule, DeclaredLossRule, PerEntityRule, TwinRule
 from reconcilers.entities import EntityIndex
 from reconcilers.finding import Finding
@@ -164,13 +164,15 @@ def _unresolved(rule: AgreementRule, document: str, reason: str) -> Finding:
 
 
 def check_twins(rule: TwinRule, tables: Mapping[str, ExtractedTable]) -> list[Finding]:
-    """An executive-summary table against its twin in the body, row by row and cell by cell."""
+    """An executive-summary table against its twin in the body, row by row and cell by cell; each
+    row named by its number and its entity (the PAP), a row of either missing from the other said."""
     summary, body = tables[rule.summary], tables[rule.body]
     body_rows = {str(label): int(i) for i, label in body.values[ROW_LABEL].items()}
+    summary_rows = {str(label) for label in summary.values[ROW_LABEL]}
     findings: list[Finding] = []
     for index, label in summary.values[ROW_LABEL].items():
         other = body_rows.get(str(label))
-        subject = str(summary.cells.at[index, ROW_LABEL])
+        subject = _row_subject(summary, index)
         if other is None:
             findings.append(_twin_finding(summary, body, int(index), None, None, subject,
                                           "ligne absente du corps", "row missing from the body"))
@@ -184,7 +186,18 @@ def check_twins(rule: TwinRule, tables: Mapping[str, ExtractedTable]) -> list[Fi
                 findings.append(_twin_finding(summary, body, int(index), other, column.key, subject, "", ""))
         if not differences:
             findings.append(_twin_finding(summary, body, int(index), other, None, subject, "", ""))
+    for label, index in body_rows.items():
+        if label not in summary_rows:
+            findings.append(_twin_finding(body, summary, index, None, None, _row_subject(body, index),
+                                          "ligne absente du résumé", "row missing from the summary"))
     return findings
+
+
+def _row_subject(table: ExtractedTable, index: int) -> str:
+    """A row as a reviewer looks for it: its printed label, with its entity when the table names one."""
+    label = str(table.cells.at[index, ROW_LABEL])
+    entity = row_entity(table, label) if table.cells.at[index, ROW_KIND] == "item" else ""
+    return f"{label} ({entity})" if entity else label
 
 
 def _same_cell(a: ExtractedTable, b: ExtractedTable, i: int, j: int, column: str) -> bool:

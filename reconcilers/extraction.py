@@ -12,27 +12,35 @@ from extractors.table import (
     ExtractedDocument,
     ExtractedTable,
 )
+from reconcilers.cells import row_entity
 from reconcilers.finding import Finding, Location
 
 
 def problem_findings(document: ExtractedDocument) -> list[Finding]:
+    """One finding per problem; a problem on a row names the row's entity when its table has one."""
+    tables = {t.key: t for t in document.tables}
     problems = list(document.problems) + [p for t in document.tables for p in t.problems]
-    return [_finding(problem, number) for number, problem in enumerate(problems, 1)]
+    return [_finding(problem, number, row_entity(tables[problem.table], problem.row)
+                     if problem.row and problem.table in tables else "")
+            for number, problem in enumerate(problems, 1)]
 
 
-def _finding(problem: CellProblem, number: int) -> Finding:
+def _finding(problem: CellProblem, number: int, entity: str = "") -> Finding:
+    named = f" ({entity})" if entity else ""
     where_fr = " ".join(filter(None, [
-        problem.title, f"ligne {problem.row}" if problem.row else "", f"colonne « {problem.column} »" if problem.column else "",
+        problem.title, f"ligne {problem.row}{named}" if problem.row else "",
+        f"colonne « {problem.column} »" if problem.column else "",
     ]))
     where_en = " ".join(filter(None, [
-        problem.title, f"row {problem.row}" if problem.row else "", f"column “{problem.column}”" if problem.column else "",
+        problem.title, f"row {problem.row}{named}" if problem.row else "",
+        f"column “{problem.column}”" if problem.column else "",
     ]))
     text = f" : « {problem.text} »" if problem.text else ""
     text_en = f": “{problem.text}”" if problem.text else ""
     return Finding(
         document=problem.document, check="extraction", status="fail",
         severity=problem.severity,
-        subject=problem.title or problem.document, field=problem.column or "",
+        subject=f"{problem.title or problem.document}{' — ' + entity if entity else ''}", field=problem.column or "",
         observed=problem.text or None, tables=(problem.title,) if problem.title else (),
         location=Location(page=problem.page, sheet=problem.sheet, cell=problem.cell,
                           table=problem.title or None, row=problem.row,
@@ -104,14 +112,18 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
     counts = numbered.value_counts()
     findings = []
     for label, count in counts[counts > 1].items():
+        named = row_entity(table, label)
         findings.append(Finding(
             document=table.provenance.document, check="numbering", status="fail", severity="warning",
-            subject=f"{table.provenance.title} {label}", field="numéro de ligne", expected=1, observed=int(count),
+            subject=f"{table.provenance.title} {label}{f' ({named})' if named else ''}", field="numéro de ligne",
+            expected=1, observed=int(count),
             unit="count", tables=(table.provenance.title,),
             location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
                               table_key=table.key),
-            message_fr=f"{table.provenance.title} : le numéro {label} est porté par {count} lignes.",
-            message_en=f"{table.provenance.title}: number {label} is printed on {count} rows.",
+            message_fr=f"{table.provenance.title} : le numéro {label} est porté par {count} lignes"
+                       + (f" ({named})." if named else "."),
+            message_en=f"{table.provenance.title}: number {label} is printed on {count} rows"
+                       + (f" ({named})." if named else "."),
             key=f"{table.key}-{label}",
         ))
     return findings

@@ -1,10 +1,13 @@
 """Property tests of the row splitter, and a fuzz of the text extractor over mutated documents.
 
 The splitter: every row of a generated numbered table comes back with its cells, or a
-problem carries its text. The extractor: whatever is done to a real document (characters
-changed, figures changed, rows or lines dropped or doubled), nothing escapes but a
-DocumentError, every table of the spec is extracted or reported, and every cell that does
-not parse is a problem naming it.
+problem carries its text; a free-text last cell never swallows the rows after it silently.
+The extractor: whatever is done to a real document (characters changed, figures changed,
+rows or lines dropped or doubled, a free-text tail added to a row, a total reworded),
+nothing escapes but a DocumentError, every table of the spec is extracted or reported,
+every cell that does not parse is a problem naming it, and no row is lost silently: every
+entity a table listed before the mutation whose name is still in the table's text is the
+entity of one of its rows or quoted by one of its problems.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extractors.conservation import account_table
 from extractors.flattened import cut_numbered
 from extractors.frame import build_table
-from extractors.spec import ColumnSpec, TableSpec
+from extractors.spec import ColumnSpec, DocumentSpec, TableSpec, TotalRowSpec
 from extractors.table import ExtractedDocument, Provenance
 from extractors.text_document import DocumentError, extract_text_document
 from pipeline.specs import load_spec
@@ -91,6 +95,44 @@ def test_any_text_is_cut_or_left_unparsed_never_raises(body):
         assert set(row.cells) <= {c.key for c in COLUMNS}
 
 
+# A free-text last cell ("8 pieds de manguiers", then anything): it must not take the rows after it.
+TREES = ColumnSpec("trees", "Autres biens", "count", optional=True, pattern=r"{number}\s+pieds\b.*")
+TAILED = (ColumnSpec("pap", "PAP", "name", entity="pap"), *COLUMNS[1:], TREES)
+TAILED_SPEC = TableSpec("T", r"Tableau\s*1\s*:", columns=TAILED, end="Fin du tableau",
+                        total=TotalRowSpec(label=r"TOTAL\s+(?P<amount>{number})"))
+TOTAL_LABELS = st.sampled_from(["TOTAL", "Total général", "TOTAL DES BIENS", "Montant total"])
+TAILED_ROW = st.tuples(NAME, AREA, AMOUNT, st.one_of(st.just(""), st.integers(1, 99).map(lambda n: f"{n} pieds de manguiers")))
+
+
+def _read(tmp_path: Path, text: str, spec: TableSpec) -> ExtractedDocument:
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract_text_document(path, DocumentSpec("s.yaml", "test", ("*.txt",), (spec,)))
+
+
+def _quoted(table, text: str) -> bool:
+    return any(text in " ".join(p.text.split()) for p in table.problems)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TAILED_ROW, min_size=2, max_size=15), TOTAL_LABELS, st.integers(0, 10**7))
+def test_a_free_text_last_cell_never_swallows_later_rows_silently(tmp_path, rows, label, total):
+    """Every row comes back with its name, or a problem quotes it; the total is read or quoted."""
+    body = " ".join(f"{n} {name} {area} {amount}{' ' + trees if trees else ''}"
+                    for n, (name, area, amount, trees) in enumerate(rows, 1))
+    total_line = f"{label} {_grouped(total)}"
+    document = _read(tmp_path, f"Tableau 1 : Biens N° Nom Surface Montant {body} {total_line} Fin du tableau.",
+                     TAILED_SPEC)
+    [table] = document.tables
+    accounting = account_table(table, document.text)
+    assert not accounting.unaccounted
+    assert set(accounting.unplaced) <= {"TOTAL"}, accounting.unplaced     # no text counted twice
+    names = dict(zip(table.values["row"], table.cells["pap"]))
+    for n, (name, area, _, _) in enumerate(rows, 1):
+        assert names.get(str(n)) == name or _quoted(table, f"{n} {name} {area}"), (n, name, table.cells.values.tolist())
+    assert "TOTAL" in names or _quoted(table, total_line), (total_line, table.cells.values.tolist())
+
+
 # --- fuzz of the text extractor on both documents -------------------------------------------
 
 _FIGURE = re.compile(r"\d+(?:[ .,]\d+)*")
@@ -129,7 +171,55 @@ def _lines(text: str, data: st.DataObject) -> str:
     return _drop_or_double(text, data, [0] + [m.end() for m in re.finditer("\n", text)])
 
 
-MUTATIONS = [_change_characters, _change_figure, _rows, _lines]
+_AFTER_AREA = re.compile(r"(?<=ha |m2 )\d{1,3}\s+[A-ZÀ-Ý]")
+_TOTAL_LABEL = re.compile(r"\bTOTAL\b\S*\s+\S+")
+TAILS = st.sampled_from(["8 pieds de manguiers", "3 pieds", "12 pieds de manguiers et clôture"])
+
+
+def _tail(text: str, data: st.DataObject) -> str:
+    """A free-text last cell ("8 pieds de manguiers") added to a row that ends with an area."""
+    starts = list(_AFTER_AREA.finditer(text))
+    if not starts:
+        return text
+    start = starts[data.draw(st.integers(0, len(starts) - 1))].start()
+    return f"{text[:start]}{data.draw(TAILS)} {text[start:]}"
+
+
+def _reword_total(text: str, data: st.DataObject) -> str:
+    """A total line's label written otherwise ("TOTAL BIENS" -> "Total des biens")."""
+    labels = list(_TOTAL_LABEL.finditer(text))
+    if not labels:
+        return text
+    label = labels[data.draw(st.integers(0, len(labels) - 1))]
+    return text[:label.start()] + data.draw(st.sampled_from(["Total des biens", "Total général", "Montant total"])) + text[label.end():]
+
+
+MUTATIONS = [_change_characters, _change_figure, _rows, _lines, _tail, _reword_total]
+
+
+def _entities(document: ExtractedDocument) -> dict[str, list[tuple[str, str]]]:
+    """table key -> (entity column, name) of every item row of a table that names an entity."""
+    found = {}
+    for table in document.tables:
+        keys = [c.key for c in table.columns if c.entity]
+        if keys and table.provenance.span:
+            items = table.cells[table.cells["kind"] == "item"]
+            found[table.key] = [(keys[0], name) for name in items[keys[0]] if name]
+    return found
+
+
+def _no_row_lost_silently(document: ExtractedDocument, before: dict[str, list[tuple[str, str]]]) -> None:
+    """Each entity listed before the mutation, still in the table's text: a row's entity, or quoted."""
+    for table in document.tables:
+        if table.key not in before or not table.provenance.span:
+            continue
+        start, end = table.provenance.span
+        span = " ".join(document.text[start:end].split())
+        for column, name in before[table.key]:
+            if not re.search(rf"(?<!\S){re.escape(name)}(?!\S)", span):
+                continue                # the mutation took its text out of the table
+            held = set(table.cells.loc[table.cells["kind"] == "item", column])
+            assert name in held or _quoted(table, name), (table.key, name, table.cells.values.tolist())
 
 
 def _check(document: ExtractedDocument, spec_tables: tuple) -> None:
@@ -138,6 +228,7 @@ def _check(document: ExtractedDocument, spec_tables: tuple) -> None:
     for table_spec in spec_tables:
         assert table_spec.key in extracted or table_spec.key in reported, table_spec.key
     for table in document.tables:
+        assert not account_table(table, document.text).unaccounted, table.key
         problems = {(p.row, p.column) for p in table.problems}
         assert len(table.values) or table.problems, f"{table.key}: nothing read and nothing reported"
         for column in table.columns:
@@ -155,6 +246,8 @@ def test_mutated_documents_parse_or_say_what_they_could_not(name, spec_name, tmp
     spec = load_spec(ROOT / "raw" / spec_name).document
     original = (ROOT / "raw" / name).read_text(encoding="utf-8")
     path = tmp_path / name
+    path.write_text(original, encoding="utf-8")
+    before = _entities(extract_text_document(path, spec))
 
     @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.lists(st.sampled_from(MUTATIONS), min_size=1, max_size=4), st.data())
@@ -168,5 +261,6 @@ def test_mutated_documents_parse_or_say_what_they_could_not(name, spec_name, tmp
         except DocumentError:
             return                      # refused whole (e.g. now looks binary): a finding of the run
         _check(document, spec.tables)
+        _no_row_lost_silently(document, before)
 
     mutate_and_read()

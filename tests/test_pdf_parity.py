@@ -1,9 +1,11 @@
 """A document read as a PDF must give the findings it gives read as text.
 
-raw/make_pdfs.py renders each text document of raw/ as a PDF (ruled portrait tables for
-the PAR, a table broken over a page break; for the action plan its own landscape table,
-unruled, each page of the dump a page, bold where the dump marks it); both renditions go through the extractor their format calls for and the same
-reconciliation, and their findings must be the same multiset of (check, status, severity,
+tests/render_pdfs.py renders each text document of raw/ as a PDF, drawn from its text as laid
+out and never from the text extractor's tables (ruled portrait tables for the PAR, rows cut at
+their printed numbers or labels, a table broken over a page break; for the action plan its own
+landscape table, unruled, each page of the dump a page, bold where the dump marks it), so that an
+extraction error of either path shows as a difference; both go through the extractor their
+format calls for and the same reconciliation, and their findings must be the same multiset of (check, status, severity,
 subject, field, expected, observed, unit, tables). Locations may differ: the PDF's are
 its real page numbers.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from dataclasses import replace
 from collections import Counter
 from pathlib import Path
 
@@ -28,8 +31,8 @@ PAR = "par-kangaba-karan-noungani-2017.txt"
 PLAN = "itie-mali-plan-actions-2021.txt"
 
 
-def _make_pdfs():
-    spec = importlib.util.spec_from_file_location("make_pdfs", RAW / "make_pdfs.py")
+def _renderer():
+    spec = importlib.util.spec_from_file_location("render_pdfs", Path(__file__).with_name("render_pdfs.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -67,10 +70,10 @@ def renditions(tmp_path_factory):
     specs, errors = load_specs(RAW)
     assert not errors
     out = tmp_path_factory.mktemp("pdfs")
-    make_pdfs = _make_pdfs()
+    renderer = _renderer()
     runs = {}
     for name in (PAR, PLAN):
-        pdf = make_pdfs.render(RAW / name, out, specs)
+        pdf = renderer.render(RAW / name, out, specs)
         with pdfplumber.open(pdf) as opened:
             pages = len(opened.pages)
         runs[name] = (*_run(RAW / name, specs), *_run(pdf, specs), pages)
@@ -127,3 +130,33 @@ def test_the_plan_pdf_is_its_own_table_not_the_extractor_columns(renditions):
     assert len(activities.provenance.pages) > 1
     assert activities.provenance.method == "pdf-tsv"
     assert pages > len(activities.provenance.pages)
+
+
+def test_the_parity_catches_a_row_the_text_path_loses(monkeypatch, tmp_path):
+    """The rendition is drawn from the text, not from the text extractor's rows: rendered while
+    the text path loses a row, the PDF still has it, and the two paths disagree."""
+    import extractors.text_document as text_document
+
+    cut = text_document.cut_numbered
+
+    def losing_a_row(body, spec):
+        found = cut(body, spec)
+        return replace(found, rows=[row for row in found.rows if row.label != "13"]) if spec.key == "T2" else found
+
+    monkeypatch.setattr(text_document, "cut_numbered", losing_a_row)
+    specs, _ = load_specs(RAW)
+    pdf = _renderer().render(RAW / PAR, tmp_path, specs)
+    text_document_read, lossy = _run(RAW / PAR, specs)
+    pdf_document, pdf_findings = _run(pdf, specs)
+    assert "13" not in list(text_document_read.table("T2").values["row"])
+    assert "13" in list(pdf_document.table("T2").values["row"])
+    assert _differences(lossy, pdf_findings)
+
+
+def test_renditions_are_never_written_into_raw(tmp_path):
+    before = sorted(p.name for p in RAW.iterdir())
+    renderer = _renderer()
+    assert renderer.RENDITIONS.parent == Path(__file__).parent
+    renderer.main([str(RAW / PLAN), "--out", str(tmp_path)])
+    assert (tmp_path / "itie-mali-plan-actions-2021.pdf").exists()
+    assert sorted(p.name for p in RAW.iterdir()) == before

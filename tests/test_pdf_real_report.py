@@ -1,8 +1,9 @@
 """A real report with no spec: the 2015 USEITI reconciliation (Appendix C) against its publisher's spreadsheet.
 
 Tables C-1 (three pages, two company names wrapped around vertically centred figures, a header
-wrapped over three lines and repeated on each page, thresholds and a legend printed above) and
-C-13 (negatives in parentheses, one wrapped name) are read from a copy of their pages; every
+wrapped over three lines and repeated on each page, thresholds and a legend printed above), C-2
+(its TOTAL row printed apart from the rest) and C-13 (negatives in parentheses, one wrapped name)
+are read from a copy of their pages; every
 (company, stream) record of the spreadsheet must come out on one row, name and both figures.
 Skipped when ../shared (the corpus) is absent.
 """
@@ -29,9 +30,10 @@ pytestmark = pytest.mark.skipif(not PDF.is_file() or not XLSX.is_file(), reason=
 def tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ExtractedTable]:
     folder = tmp_path_factory.mktemp("useiti")
     copy_pages(PDF, 43, 45, folder / "c1.pdf")          # C-1 runs over pages 43-45
+    copy_pages(PDF, 46, 48, folder / "c2.pdf")          # C-2: its TOTAL row stands apart, under the box
     copy_pages(PDF, 73, 73, folder / "c13.pdf")
     found: dict[str, ExtractedTable] = {}
-    for name in ("c1.pdf", "c13.pdf"):
+    for name in ("c1.pdf", "c2.pdf", "c13.pdf"):
         for table in extract_pdf(folder / name).tables:
             found[table.provenance.caption.split(":")[0]] = table
     return found
@@ -53,6 +55,7 @@ def _rows(table: ExtractedTable) -> list[list[str]]:
 
 @pytest.mark.parametrize(("caption", "sheet", "stream", "count"), [
     ("TABLE C-1", "Data", "Royalties", 45),
+    ("TABLE C-2", "Data", "Rents", 45),
     ("TABLE C-13", "Taxes Reconciliation Data", "Corporate Income Tax", 5),
 ])
 def test_every_record_of_the_spreadsheet_is_one_row(tables, caption, sheet, stream, count):
@@ -95,4 +98,14 @@ def test_markers_are_missing_values_and_negatives_read_from_parentheses(tables):
     assert c13.values.loc[shell, "c1"] == -66_297_360
     assert c13.values.loc[shell, "c3"] == 6_297_360
     assert c13.values.loc[shell, "c4"] == pytest.approx(9.5)
-    assert (c1.cells[ROW_KIND] == "total").sum() == 1                # TOTAL REVENUE
+
+
+@pytest.mark.parametrize(("caption", "government", "company"), [
+    ("TABLE C-1", 8_103_790_884, 6_390_282_358),
+    ("TABLE C-2", 223_167_928, 206_356_029),                       # printed apart from the table's box
+])
+def test_the_total_row_is_a_row_of_its_table(tables, caption, government, company):
+    table = tables[caption]
+    [total] = table.values.index[table.values[ROW_KIND] == "total"]
+    assert table.cells.loc[total, "row"] == "TOTAL REVENUE"
+    assert (table.values.loc[total, "c1"], table.values.loc[total, "c2"]) == (government, company)

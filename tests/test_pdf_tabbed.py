@@ -29,7 +29,7 @@ DUMP = (
 
 
 def _render(text: str, out: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("make_pdfs", RAW / "make_pdfs.py")
+    spec = importlib.util.spec_from_file_location("render_pdfs", Path(__file__).with_name("render_pdfs.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     renderer = module.Renderer(landscape=True)

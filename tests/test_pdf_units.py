@@ -91,6 +91,27 @@ def test_separate_tables_stay_separate(second):
     assert len(stitch([_grid(1, [["N°", "Nom"], ["1", "A"]]), second])) == 2
 
 
+def test_a_continued_caption_and_a_header_wrapped_otherwise_still_join():
+    from extractors.grid import table_parts
+
+    head = [["", "Total Reported by", "Variance"], ["In-Scope Company", "", ""], ["", "Government Entity", "Amount ($)"]]
+    body = [["Alpha", "$1,000", "$0"], ["Beta", "$2,000", "DNP"], ["Gamma", "$3,000", "$0"]]
+    first_rows = [["TABLE C-1: Royalties", "", ""], *head, *body]
+    again = [["TABLE C-1: Royalties (continued)", "", ""], *head, *body]
+    rewrapped = [["", "Total Reported", "Variance"], ["In-Scope Company", "", ""],
+                 ["", "by Government Entity", "Amount ($)"], *body]
+    columns = ((10, 50), (50, 90), (90, 130))
+    grids = [PdfGrid(grid=rows, pages=(page,), bbox=(10, 100, 130, 200), method=NETWORK, reason="r",
+                     columns=columns if page == 1 else ((0, 40), (40, 95), (95, 140)), header_rows=1,
+                     caption=caption, parts=table_parts(rows))
+             for page, rows, caption in ((1, first_rows, "TABLE C-1: Royalties"),
+                                         (2, again, "TABLE C-1: Royalties (continued)"), (3, rewrapped, ""))]
+    [joined] = stitch(grids)
+    assert [row[0] for row in joined.grid[4:]] == ["Alpha", "Beta", "Gamma"] * 3
+    assert "caption continued" in joined.reason and "header repeated" in joined.reason
+    assert len(joined.joins) == 2 and "4 caption and header line(s) dropped" in joined.joins[0]
+
+
 def test_caption_is_the_nearest_caption_line_above():
     assert find_caption(["(en m2)", "Tableau 5 : Biens affectés", "Tableau 4 : autre"]) == "Tableau 5 : Biens affectés"
     assert find_caption(["Le tableau ci-dessous résume"]) == ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from extractors.layer import table_from_grid
+from extractors.quantity import base_unit
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.table import Provenance
 
@@ -60,7 +61,8 @@ def test_cells_are_typed_by_one_model_with_the_column_convention():
     assert values.loc["Anadarko Petroleum Corporation", "c2"] == 382_748_703
     assert values.loc["Cimarex Energy Co.", "c1"] == -427_025
     assert math.isnan(values.loc["Apache Corporation", "c2"])
-    assert table.columns[1].unit is None and table.columns[3].unit == "$"
+    assert table.columns[1].unit == "$" and table.columns[3].unit == "$"       # from the cells, from the header
+    assert base_unit(table.columns[1].type, table.columns[1].unit) == "USD"
     assert not table.problems
     assert table.provenance.quality is not None
 

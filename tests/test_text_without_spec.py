@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
-from extractors.grid import generic_rows, guess_kind, header_rows
+from extractors.grid import guess_kind, header_rows
+from extractors.layer import table_from_grid
+from extractors.source import GridCell, SourceGrid
+from extractors.table import Provenance
 from extractors.text_document import extract_text_document
 
 
@@ -38,6 +41,7 @@ def test_a_number_followed_by_words_is_text_for_typing():
 def test_header_rows_and_generic_rows():
     grid = [["", "2005", "2010"], ["Or", "12", "15"], ["Total", "12", "15"]]
     assert header_rows(grid) == 1
-    columns, rows = generic_rows(grid, 1)
-    assert [c.label for c in columns] == ["c0", "2005", "2010"]
-    assert [(r.label, r.kind) for r in rows] == [("Or", "item"), ("Total", "total")]
+    source = SourceGrid("d.txt", "t", tuple(tuple(GridCell(text) for text in row) for row in grid), "text-tabs")
+    table = table_from_grid(source, "T1", Provenance(document="d.txt", title="t"))
+    assert [c.label for c in table.columns] == ["c0", "2005", "2010"]
+    assert list(zip(table.cells["row"], table.cells["kind"])) == [("Or", "item"), ("Total", "total")]

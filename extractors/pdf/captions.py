@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import re
 
+from extractors.captions import CAPTION
 from extractors.captions import _is_table_of_contents as is_table_of_contents
 from extractors.pdf.grids import BBox
 
-# The number follows the word after a space or "n°", or at once when it is in digits
-# ("Tableau10"), never as the word's own letters ("Tableaux suivants" is no caption).
-CAPTION = re.compile(
-    r"^\s*(?P<word>Tableau|Table|Tab\.|Exhibit)(?:\s*(?:n°|no\.?)\s*|\s+|(?=[0-9]))"
-    r"(?P<number>[A-Z]-[0-9]+(?:[.\-][0-9]+)*|[0-9]+(?:[.\-][0-9]+)*|[IVXLC]+)\b"
-    r"\s*[:.\-–—]?\s*(?P<title>.*)$",
-    re.IGNORECASE,
-)
 REACH = 80.0   # points above a table within which its caption may stand
 
 

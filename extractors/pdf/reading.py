@@ -25,6 +25,7 @@ import pdfplumber
 from pdfplumber.page import Page
 
 from extractors.grid import header_rows, table_parts
+from extractors.pdf.below import rows_below
 from extractors.pdf.captions import captions_in, find_caption, lines_above
 from extractors.pdf.cells import clean_cell, clean_grid
 from extractors.pdf.document import (
@@ -147,6 +148,7 @@ def _inside(obj: dict, boxes: list[BBox]) -> bool:
 
 def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[list[dict], list[PdfGrid]]:
     """The page's text lines outside its tables, and its grids with their captions found."""
+    grids = [rows_below(page, g) for g in grids]
     boxes = [g.bbox for g in grids]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = outside.extract_text_lines(return_chars=False)   # the lines outlive the page: no chars
@@ -248,6 +250,6 @@ def _read_batch(path: Path, batch: Sequence[Page], scanned: set[int], routes: di
     for page in batch:
         on_page = [g for g in grids if g.pages[0] == page.page_number]
         lines, with_captions = _prose_and_captions(page, on_page)
-        prose.append((page.page_number, lines, [g.bbox for g in on_page]))
+        prose.append((page.page_number, lines, [g.bbox for g in with_captions]))
         captioned += with_captions
     return prose, captioned

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from extractors.pdf.captions import CAPTION
 from extractors.pdf.grids import PdfGrid
 
 COLUMN_TOLERANCE = 6.0  # points
@@ -43,11 +42,11 @@ def columns_line_up(previous: PdfGrid, following: PdfGrid) -> bool:
 
 
 def caption_continued(previous: PdfGrid, following: PdfGrid) -> bool:
-    """The following table's caption is the previous one's, marked as continued."""
+    """The following table's caption is the previous one's, marked as continued (compared on
+    letters and digits: "ONRR— Bonuses" and "ONRR—Bonuses" are one caption)."""
     if not previous.caption or not _CONTINUED.search(following.caption):
         return False
-    mine, theirs = CAPTION.match(previous.caption), CAPTION.match(following.caption)
-    return bool(mine and theirs and mine.group("number") == theirs.group("number"))
+    return _label_key(_CONTINUED.sub("", following.caption)) == _label_key(_CONTINUED.sub("", previous.caption))
 
 
 def continues(previous: PdfGrid, following: PdfGrid) -> str | None:

@@ -1,9 +1,17 @@
-"""Render PDF versions of the text documents in raw/, to exercise the PDF path on known content.
+"""Render PDF versions of the text documents of raw/, to exercise the PDF path on known content.
 
-A document whose spec reads tables flattened into the prose (a PAR) gets ruled portrait
-tables built from the text extractor's output (the spec's tables, in the order they
-stand in the text), long ones broken over pages with their header repeated, and the
-prose between them set as paragraphs, each caption a paragraph of its own.
+The rendition is drawn from the document's text as laid out, never from the text extractor's
+tables, so that the parity test between the two paths (tests/test_pdf_parity.py) can catch an
+extraction error of either. It is generated for the tests (`tests/renditions/`, git-ignored),
+never written into raw/ and never part of the user's report.
+
+A document whose spec reads tables flattened into the prose (a PAR) gets ruled portrait tables,
+each where its span stands in the text: the rows are cut where the printed row numbers follow
+each other (or at the labels the spec lists), the cells by the spec's column patterns read
+left to right, a group label printed before a row number put in that row, a closing line
+after the last row drawn as the total row as printed. Long tables break over pages with their
+header repeated; the prose between them is set as paragraphs, each caption a paragraph of its
+own.
 
 A document whose dump holds its tables as tab-separated lines (an action plan, or any
 document whose spec names no table) is the dump of a landscape table: it is set as that
@@ -16,7 +24,7 @@ are left as an empty line.
 Each table column is at least as wide as its longest word, as a word processor sets
 them: the PDF then says what the text says, laid out as a PDF.
 
-    .venv/bin/python raw/make_pdfs.py [RAW_DIR=raw | FILE.txt ...] [--out DIR=next to each text]
+    .venv/bin/python tests/render_pdfs.py [RAW_DIR=raw | FILE.txt ...] [--out DIR=tests/renditions]
 """
 
 from __future__ import annotations
@@ -32,14 +40,19 @@ from fpdf.fonts import FontFace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors.table import ROW_LABEL, ExtractedDocument, ExtractedTable
-from extractors.text_document import extract_text_document
+from extractors.captions import find_caption, list_captions
+from extractors.figure_runs import settle_figure_runs
+from extractors.flattened import column_pattern, expand, row_grammar
+from extractors.frame import RawRow
+from extractors.spec import DocumentSpec, TableSpec
+from extractors.text_document import read_text
 from extractors.tsv import clean
 from pipeline.specs import load_specs
 
+RENDITIONS = Path(__file__).resolve().parent / "renditions"
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT = FONT.with_name("DejaVuSans-Bold.ttf")
-TSV_METHOD = "tsv"      # provenance of a table the text extractor read from tab-separated lines
 PARAGRAPH_CHARS = 700   # one-line text dumps are cut into paragraphs at a sentence near this length
 CELL_PADDING = 1.0      # mm each side of a table cell's text (fpdf2's table default)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ý0-9])")
@@ -181,13 +194,109 @@ class Renderer:
         self.pdf.multi_cell(0, LEADING * 9 * PT, self.clean(text.strip()), new_x="LMARGIN", new_y="NEXT")
 
 
-def _table_rows(table: ExtractedTable) -> tuple[list[str], list[list[str]]]:
-    """Header and rows as printed: the row label first, then the spec's columns."""
-    keys = [column.key for column in table.columns]
-    header = ["N°", *[column.label for column in table.columns]]
-    rows = [[str(record[ROW_LABEL]), *[str(record[key]) for key in keys]]
-            for record in table.cells.fillna("").to_dict("records")]
-    return header, rows
+_NEXT_CAPTION = re.compile(r"Tableau\s*\d+\s*:")
+# Page numbers printed inside the text: roman, or arabic after a word (after a figure they
+# could be one of its thousands groups).
+_PAGE_MARKS = r"(?:(?:\s+[ivxl]{1,6})+|(?<=[^\d\s])(?:\s+\d{1,3})+)?"
+
+
+def _span(text: str, spec: TableSpec) -> tuple[int, int, int] | None:
+    """(caption start, body start, end) of a spec's table in the text, by its anchors."""
+    caption = find_caption(text, expand(spec.caption), spec.occurrence)
+    if caption is None:
+        return None
+    body = caption.end
+    if spec.header and (header := re.compile(expand(spec.header)).search(text, body)):
+        body = header.end()
+    stop = (re.compile(expand(spec.end)) if spec.end else _NEXT_CAPTION).search(text, body)
+    return caption.start, body, stop.start() if stop else len(text)
+
+
+def _numbered_pieces(body: str, spec: TableSpec) -> list[str]:
+    """The body cut where the printed numbers follow each other (1, 2, 3… or increasing), each
+    followed by a capitalised word; the text before the first is the header, left out."""
+    starts, previous, position = [], 0, 0
+    number = re.compile(r"(?<!\S)(\d{1,3})\s+(?=[A-ZÀ-Ý])")
+    while match := next((m for m in number.finditer(body, position)
+                         if (int(m.group(1)) == previous + 1 if spec.numbering == "sequential"
+                             else int(m.group(1)) > previous)), None):
+        starts.append(match.start())
+        previous, position = int(match.group(1)), match.end()
+    return [body[a:b].strip() for a, b in zip(starts, [*starts[1:], len(body)])]
+
+
+def _numbered_rows(body: str, spec: TableSpec) -> list[RawRow]:
+    lead = next((c for c in spec.columns if c.leading), None)
+    lead_tail = rf"(?:\s+(?P<lead__>{column_pattern(lead)}))?" if lead else ""
+    total = (re.sub(r"\(\?P<(\w+)>", r"(?P<total__\1>", expand(spec.total.label))
+             if spec.total is not None else "")
+    pieces = _numbered_pieces(body, spec)
+    rows: list[RawRow] = []
+    group = _trailing(body[: body.find(pieces[0])] if pieces else "", lead)
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        closings = ([rf"\s+{total}{_PAGE_MARKS}"] if last and total else []) + [
+            _PAGE_MARKS if last else r"(?:\s+[ivxl]{1,6})?"]
+        match = next(filter(None, (re.fullmatch(rf"(?P<number>\d+){row_grammar(spec.columns)}{closing}{lead_tail}", piece)
+                                   for closing in closings)), None)
+        if match is None:
+            rows.append(RawRow(piece.split()[0], "item", {spec.columns[-1].key: piece}))
+            continue
+        groups = match.groupdict()
+        cells = {c.key: groups.get(c.key) or "" for c in spec.columns if not c.leading}
+        if lead:
+            cells[lead.key] = group
+        rows.append(RawRow(groups["number"], "item", cells))
+        group = groups.get("lead__") or ""
+        totals: dict[str, str] = {}
+        for name, value in groups.items():
+            if name.startswith("total__") and value:
+                key = name.removeprefix("total__").split("__")[0]
+                totals[key] = f"{totals.get(key, '')} {value}".strip()
+        if totals:
+            rows.append(RawRow("TOTAL", "total", totals))
+    patterns = {c.key: column_pattern(c) for c in spec.columns}
+    return settle_figure_runs(rows, spec.columns, patterns)
+
+
+def _trailing(prefix: str, lead: object) -> str:
+    if lead is None:
+        return ""
+    match = re.search(rf"(?P<lead>{column_pattern(lead)})\s*$", prefix.strip())
+    return match.group("lead") if match else ""
+
+
+def _labelled_rows(body: str, spec: TableSpec) -> list[RawRow]:
+    """Each row the spec lists, found by its label in order, its cells the figures after it."""
+    cells = re.compile(rf"^.*?{row_grammar(spec.columns, whole_numbers=True)}(?:\s+.*)?$")
+    found, position = [], 0
+    for row in spec.rows:
+        label = re.compile(expand(row.label)).search(body, position)
+        if label:
+            found.append((row, label))
+            position = label.end()
+    rows = []
+    for index, (row, label) in enumerate(found):
+        stop = found[index + 1][1].start() if index + 1 < len(found) else len(body)
+        match = cells.match(" " + body[label.end():stop].strip())
+        values = {k: v for k, v in label.groupdict().items() if v}
+        if match:
+            values |= {k: v for k, v in match.groupdict().items() if v}
+        rows.append(RawRow(row.key, row.kind, values, label.group(0)))
+    return rows
+
+
+def _laid_out(text: str, spec: TableSpec) -> tuple[int, int, list[str], list[list[str]]] | None:
+    """(start, end, header, rows) of a spec's table as the text lays it out."""
+    span = _span(text, spec)
+    if span is None:
+        return None
+    start, body_start, end = span
+    body = " ".join(text[body_start:end].split())
+    rows = _labelled_rows(body, spec) if spec.layout == "labelled" else _numbered_rows(body, spec)
+    keys = [c.key for c in spec.columns]
+    header = ["N°", *[c.label for c in spec.columns]]
+    return start, end, header, [[row.printed or row.label, *[row.cells.get(k, "") for k in keys]] for row in rows]
 
 
 def _caption_end(text: str, offset: int, title: str) -> int:
@@ -195,11 +304,6 @@ def _caption_end(text: str, offset: int, title: str) -> int:
     words = r"\s*".join(re.escape(word) for word in title.split())
     match = re.compile(words).search(text, offset) if words else None
     return match.end() if match else offset
-
-
-def _captions(document: ExtractedDocument) -> dict[int, int]:
-    """Offset -> end of every caption of the text (lists of tables excluded)."""
-    return {offset: _caption_end(document.text, offset, title) for _, title, offset in document.captions}
 
 
 def _prose(renderer: Renderer, text: str, start: int, end: int, captions: dict[int, int]) -> None:
@@ -212,21 +316,19 @@ def _prose(renderer: Renderer, text: str, start: int, end: int, captions: dict[i
     renderer.paragraphs(text[position:end])
 
 
-def _render_spec_tables(renderer: Renderer, document: ExtractedDocument) -> None:
+def _render_spec_tables(renderer: Renderer, text: str, spec: DocumentSpec) -> None:
     """Prose and tables in text order, each table where its span stood under its whole caption."""
-    placed = sorted((t for t in document.tables if t.provenance.span), key=lambda t: t.provenance.span[0])
-    captions = _captions(document)
+    placed = sorted(filter(None, (_laid_out(text, table) for table in spec.tables)), key=lambda t: t[0])
+    captions = {offset: _caption_end(text, offset, title) for _, title, offset in list_captions(text)}
     position = 0
-    for table in placed:
-        start, end = table.provenance.span
+    for start, end, header, rows in placed:
         if start < position:
             continue
-        _prose(renderer, document.text, position, start, captions)
-        caption = document.text[start:captions[start]] if start in captions else table.provenance.caption
-        header, rows = _table_rows(table)
+        _prose(renderer, text, position, start, captions)
+        caption = text[start:captions.get(start, start)]
         renderer.table(" ".join(caption.split()), header, rows)
         position = end
-    _prose(renderer, document.text, position, len(document.text), captions)
+    _prose(renderer, text, position, len(text), captions)
 
 
 def _render_tab_lines(renderer: Renderer, text: str) -> None:
@@ -263,15 +365,17 @@ def _render_tab_lines(renderer: Renderer, text: str) -> None:
 
 
 def render(path: Path, out_dir: Path, specs: list) -> Path:
-    """One text document as a PDF next to it (or in `out_dir`)."""
+    """One text document as a PDF in `out_dir`, drawn from its text alone."""
     spec = next((s for s in specs if s.serves(path.name)), None)
-    document = extract_text_document(path, spec.document if spec else None)
-    wide = not document.tables or any(table.provenance.method == TSV_METHOD for table in document.tables)
+    text, _ = read_text(path)
+    tables = spec.document.tables if spec else ()
+    wide = not tables or any(table.layout == "tsv" for table in tables)
     renderer = Renderer(landscape=wide)
     if wide:
-        _render_tab_lines(renderer, document.text)
+        _render_tab_lines(renderer, text)
     else:
-        _render_spec_tables(renderer, document)
+        _render_spec_tables(renderer, text, spec.document)
+    out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{path.stem}.pdf"
     renderer.pdf.output(str(target))
     return target
@@ -289,8 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         specs, errors = load_specs(folder)
         for error in errors:
             print(error, file=sys.stderr)
-        out_dir = args.out or folder
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir = args.out or RENDITIONS
         for path in (t for t in texts if t.parent == folder):
             print(render(path, out_dir, specs))
     return 0
