@@ -112,3 +112,27 @@ def test_the_scanned_page_test_agrees_with_pdfplumbers_count(tmp_path):
             [page] = pdf.pages[:1]
             by_pdfplumber = len(page.chars) < MIN_TEXT_CHARS and bool(page.images)
             assert is_scanned(page) is expected == by_pdfplumber, name
+
+
+def test_a_worker_that_dies_costs_only_its_document(tmp_path, monkeypatch):
+    """A worker killed under a document (here: it exits) breaks the pool; the documents it took
+    down with it are read again, and only the one that kills its worker is refused."""
+    import os
+
+    import pipeline.run as run_module
+
+    raw = small_raw(tmp_path / "raw")
+    for name in ("note-2021.txt", "note-2022.txt", "note-2023.txt"):
+        (raw / name).write_text((raw / "note-2020.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    reader = run_module.read_document
+
+    def deadly(path, spec, limits):
+        if path.name == "note-2022.txt":
+            os._exit(3)
+        return reader(path, spec, limits)
+
+    monkeypatch.setattr(run_module, "read_document", deadly)    # inherited by the forked workers
+    assert main(["run", str(raw), "--out", str(tmp_path / "out"), "--jobs", "2"]) == 0
+    status = {d["name"]: d["status"] for d in _results(tmp_path / "out")["documents"]}
+    assert status == {"note-2020.txt": "ok", "note-2021.txt": "ok", "note-2022.txt": "unreadable",
+                      "note-2023.txt": "ok"}
