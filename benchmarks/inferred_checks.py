@@ -7,6 +7,7 @@ each failing finding is listed with the judgement recorded for it in
 measured figure, not a claim. A failing finding with no judgement is listed as unjudged.
 
     .venv/bin/python -m benchmarks.inferred_checks [--corpus ../shared/corpus] [--out benchmarks/results]
+    .venv/bin/python -m benchmarks.inferred_checks --judge-only    # judgements applied to the last results
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def inferred(findings: tuple[Finding, ...]) -> list[Finding]:
 def measure(paths: list[Path], judgements: dict[str, dict[str, str]]) -> dict[str, object]:
     counts: Counter[str] = Counter()
     failing: list[dict[str, object]] = []
+    notes: list[dict[str, object]] = []
     started = time.perf_counter()
+    checked = 0.0                             # of which reconciling (inference and checks included)
     for path in paths:
         try:
             document = read(path, None)
@@ -57,40 +60,58 @@ def measure(paths: list[Path], judgements: dict[str, dict[str, str]]) -> dict[st
             failing.append({"id": path.name, "message": f"{type(error).__name__}: {error}", "judgement": "refused"})
             continue
         counts["documents"] += 1
-        for finding in inferred(reconcile(document, None, None).findings):
+        checking = time.perf_counter()
+        findings = inferred(reconcile(document, None, None).findings)
+        checked += time.perf_counter() - checking
+        for finding in findings:
             family = ("totals" if finding.check in TOTALS else "relations" if finding.check in RELATIONS
                       else finding.check)
             if finding.status == "pass":
                 counts[f"{family} verified"] += 1
             elif finding.severity == "info":
                 counts["totals not tied (said, not checked)"] += 1
+                notes.append({"id": finding.id, "message": finding.message_en})
             else:
                 counts[f"{family} findings raised"] += 1
-                judgement = judgements.get(finding.id, {})
-                verdict = judgement.get("judgement", "unjudged")
-                counts[f"findings {verdict}"] += 1
-                failing.append({"id": finding.id, "document": finding.document, "message": finding.message_en,
-                                "judgement": verdict, "why": judgement.get("why", "")})
-    raised = sum(v for k, v in counts.items() if k.endswith("findings raised"))
-    genuine = counts["findings genuine"]
-    return {"counts": dict(sorted(counts.items())), "findings raised": raised,
-            "genuine share": round(genuine / raised, 3) if raised else None,
-            "false alarms": counts["findings false alarm"], "seconds": round(time.perf_counter() - started, 1),
-            "failing": failing}
+                failing.append({"id": finding.id, "document": finding.document, "message": finding.message_en})
+    return judge({"counts": dict(sorted(counts.items())), "seconds": round(time.perf_counter() - started, 1),
+                  "reconcile seconds": round(checked, 1),
+                  "failing": failing, "notes": notes}, judgements)
+
+
+def judge(result: dict, judgements: dict[str, dict[str, str]]) -> dict:
+    """The failing findings' recorded judgements applied, and the share found genuine."""
+    for item in result["failing"]:
+        judgement = judgements.get(item["id"], {})
+        if item.get("judgement") != "refused":
+            item["judgement"], item["why"] = judgement.get("judgement", "unjudged"), judgement.get("why", "")
+    judged = Counter(item["judgement"] for item in result["failing"] if item.get("judgement") != "refused")
+    raised = sum(judged.values())
+    result.update({"findings raised": raised, "genuine": judged["genuine"], "false alarms": judged["false alarm"],
+                   "unjudged": judged["unjudged"],
+                   "genuine share": round(judged["genuine"] / raised, 3) if raised else None})
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--judge-only", action="store_true", help="apply the judgements to the recorded results")
     args = parser.parse_args()
     judgements = yaml.safe_load(JUDGEMENTS.read_text(encoding="utf-8")) or {}
-    results = {name: measure(paths, judgements) for name, paths in corpora(args.corpus).items() if paths}
+    recorded = args.out / "inferred_checks.json"
+    if args.judge_only:
+        results = {name: judge(result, judgements)
+                   for name, result in json.loads(recorded.read_text(encoding="utf-8")).items()}
+    else:
+        results = {name: measure(paths, judgements) for name, paths in corpora(args.corpus).items() if paths}
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "inferred_checks.json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
+    recorded.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n",
                                                    encoding="utf-8")
     for name, result in results.items():
-        print(name, json.dumps(result["counts"], ensure_ascii=False), "genuine share:", result["genuine share"])
+        print(name, json.dumps(result["counts"], ensure_ascii=False), "genuine share:", result["genuine share"],
+              "false alarms:", result["false alarms"])
         for item in result["failing"]:
             print("   ", item["judgement"], "|", item["id"], "|", str(item["message"])[:160])
 

@@ -1,8 +1,8 @@
 """Time of the seed run, whole and its Great Expectations stage apart (suites, validations, Data Docs).
 
 Wall and CPU seconds are both given: on a shared machine the CPU time of the process is the
-steadier figure. The run is `pipeline.run.run` on `raw/` (the two seeds and their PDF renditions, which
-`make reconcile` renders first), Data Docs built into a temporary folder; the GX stage is
+steadier figure. The run is `pipeline.run.run` on `raw/` (or `--raw`), Data Docs built into a
+temporary folder; the GX stage is
 timed by wrapping `expectations.suites.run_suites`. Several runs in one process: the first
 pays the imports, the others are warm.
 

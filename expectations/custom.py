@@ -2,7 +2,7 @@
 
 A reconciled table is validated as one frame holding every row (items, sub-totals, totals)
 with its label and kind, its figures, and the rounding allowance of each figure
-(`<column>__tolerance`). The rules a table can hold become four expectations, each a
+(`<column>__tolerance`). The rules a table can hold become five expectations, each a
 `MulticolumnMapExpectation` over a `MulticolumnMapMetricProvider`, so that GX flags the very
 rows the report's checks flag and Data Docs show them under their own names:
 
@@ -12,7 +12,9 @@ rows the report's checks flag and Data Docs show them under their own names:
   (difference, sum, product, ratio, percentage: `reconcilers.relations.FORMS`);
 - `ExpectRowToEqualSumOfRows`: a total or sub-total row equals the sum (or mean) of the rows it
   adds up;
-- `ExpectRowShareToMatchStatedRate`: the rate a row states is its amount's share of a base row.
+- `ExpectRowShareToMatchStatedRate`: the rate a row states is its amount's share of a base row;
+- `ExpectFlaggedRowsToBeBeyondMargin`: the rows a document flags (a category, an explanation)
+  are the ones whose variance is beyond its stated margin of variance.
 
 A figure agrees when the difference is within its printed rounding (5,55 ha stands for any
 surface from 5,545 to 5,555 ha); a spec'd rule allows the rounding of the stated figure, an
@@ -151,6 +153,29 @@ class RowShareMatchesRate(MulticolumnMapMetricProvider):
         return ~checked | ((100 * amounts / base - rates).abs() <= allowance)
 
 
+class FlaggedBeyondMargin(MulticolumnMapMetricProvider):
+    """True on rows lacking a variance; else the document flags the row (a category printed, or an
+    explanation in its prose) exactly when the variance is beyond the margin: over the percentage
+    threshold and over the floor (a threshold not stated never binds)."""
+
+    condition_metric_name = "itie.flagged_beyond_margin"
+    condition_domain_keys = DOMAIN_KEYS
+    condition_value_keys = ("amount", "percent", "flagged", "percent_threshold", "floor")
+
+    @multicolumn_condition_partial(engine=PandasExecutionEngine)
+    def _pandas(cls, column_list: pd.DataFrame, amount: str, percent: str, flagged: str,
+                percent_threshold: float | None, floor: float | None, **kwargs: Any) -> pd.Series:
+        amounts = pd.to_numeric(column_list[amount], errors="coerce")
+        shares = pd.to_numeric(column_list[percent], errors="coerce")
+        beyond = pd.Series(percent_threshold is not None or floor is not None, index=column_list.index)
+        if percent_threshold is not None:
+            beyond &= shares.abs() > percent_threshold
+        if floor is not None:
+            beyond &= amounts.abs() > floor
+        checked = amounts.notna() & shares.notna()
+        return ~checked | (beyond == column_list[flagged].astype(bool))
+
+
 class _RuleExpectation(MulticolumnMapExpectation):
     """What the four share: the rounding allowance column, and every row kept (the metric says
     which rows the rule judges)."""
@@ -188,6 +213,21 @@ class ExpectColumnValuesToEqualRelation(_RuleExpectation):
     map_metric: ClassVar[str] = "itie.column_equals_relation"
     success_keys: ClassVar[tuple[str, ...]] = ("mostly", "kind_column", "kinds", "target", "operands", "form",
                                                "tolerance_columns", "tolerance_column")
+
+
+class ExpectFlaggedRowsToBeBeyondMargin(MulticolumnMapExpectation):
+    """A variance is flagged by the document (category, or explanation in the prose: the `flagged`
+    column) exactly when it is beyond the stated margin (`percent_threshold` %, `floor`)."""
+
+    amount: str
+    percent: str
+    flagged: str
+    percent_threshold: float | None
+    floor: float | None
+    ignore_row_if: str = "never"
+
+    map_metric: ClassVar[str] = "itie.flagged_beyond_margin"
+    success_keys: ClassVar[tuple[str, ...]] = ("mostly", "amount", "percent", "flagged", "percent_threshold", "floor")
 
 
 class ExpectRowToEqualSumOfRows(_RuleExpectation):

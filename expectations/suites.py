@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation
 from reconcilers.finding import Finding, Location
@@ -34,8 +34,14 @@ from reconcilers.inferred_totals import _allowance as stated_total_allowance
 from reconcilers.inferred_totals import _Row
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
+from reconcilers.thresholds import _WITHIN as WITHIN_MARGIN
+from reconcilers.thresholds import _is_explained as is_explained
+from reconcilers.thresholds import explained_names, read_margin
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
+AS_TOTAL = "__as_total"        # suffix of a figure's allowance when it is read as a stated total
+FLAGGED = "__flagged"          # whether the document flags a row's variance (threshold rules)
+RELATION_KINDS = ["item", "subtotal", "total"]   # the rows inferred relations are tried on
 
 
 @dataclass(frozen=True)
@@ -120,13 +126,24 @@ def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFram
     return []
 
 
-AS_TOTAL = "__as_total"       # suffix of a figure's allowance when it is read as a stated total
-RELATION_KINDS = ["item", "subtotal", "total"]   # the rows inferred relations are tried on
-
-
 def row_id(table: str, index: int) -> str:
     """A row of an inferred table or of a table it continues: a total may add up rows of both."""
     return f"{table}:{index}"
+
+
+def flagged_rows(it: InterpretedTable, rule: TableRule, explained: set[tuple[str, float]]) -> list[bool]:
+    """The document's own classification of each row: a category printed other than "within the
+    margin", or, with no category column, the row's variance explained in the prose."""
+    amount = rule.operands[0]
+    labels = it.columns_with("label")
+    flags = []
+    for index in it.numbers.index:
+        if rule.target != "explanation":
+            flags.append(not WITHIN_MARGIN.match(str(it.table.cells.at[index, rule.target] or "").strip()))
+        else:
+            name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
+            flags.append(is_explained(name, float(it.numbers.at[index, amount]), explained))
+    return flags
 
 
 def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -174,6 +191,15 @@ def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataF
             ("kinds", kinds), ("target", rule.target), ("formula", " + ".join(rule.operands)),
             ("tolerance_column", rule.target + TOLERANCE),
             ("operand_tolerance_columns", [c + TOLERANCE for c in rule.operands])), fr, en, rule)]
+    if rule.check == "threshold":
+        margin = read_margin(it.table.context)
+        if margin is None or not set(rule.operands) <= known:
+            return []
+        column = it.header(rule.operands[0])
+        return [ExpectationSpec("ExpectFlaggedRowsToBeBeyondMargin", rule.operands[0], (
+            ("column_list", [*rule.operands, rule.target + FLAGGED]), ("amount", rule.operands[0]),
+            ("percent", rule.operands[1]), ("flagged", rule.target + FLAGGED),
+            ("percent_threshold", margin.percent), ("floor", margin.floor)), f"{fr} — {column}", f"{en} — {column}", rule)]
     if rule.target_row is None:
         return []
     target = row_id(it.key, rule.target_row)
@@ -199,8 +225,14 @@ def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataF
     return []
 
 
-def interpreted_suite(it: InterpretedTable) -> SuiteSpec:
+def interpreted_suite(it: InterpretedTable, document: ExtractedDocument, following: InterpretedTable | None) -> SuiteSpec:
+    """The suite of a table whose rules were inferred; the rows its prose explains are read only
+    for a threshold rule."""
     frame, rows = interpreted_frame(it)
+    for rule in it.rules:
+        if rule.check == "threshold":
+            flags = flagged_rows(it, rule, explained_names(document, it, following))
+            frame[rule.target + FLAGGED] = [False] * (len(frame) - len(rows)) + flags
     expectations = [e for rule in it.rules for e in inferred_expectations(it, rule, frame)]
     return SuiteSpec(suite_name(it.table.provenance.document, it.key), it.table, frame, rows,
                      tuple(expectations + read_expectations(it.table)), it)
@@ -233,9 +265,14 @@ def table_suite(table: ExtractedTable, rules: Iterable[TableRule]) -> SuiteSpec:
 def suites_for(reconciliation: Reconciliation) -> list[SuiteSpec]:
     """One suite per table that has rows and something to expect of them: a table whose rules were
     inferred is validated as inference read it."""
-    inferred = {it.key: it for it in reconciliation.interpreted if it.rules}
-    suites = [interpreted_suite(inferred[t.key]) if t.key in inferred else table_suite(t, reconciliation.rules)
-              for t in reconciliation.document.tables if len(t.values)]
+    interpreted = list(reconciliation.interpreted)
+    following = {it.key: interpreted[i + 1] if i + 1 < len(interpreted) else None for i, it in enumerate(interpreted)}
+    inferred = {it.key: it for it in interpreted if it.rules}
+    suites = [
+        interpreted_suite(inferred[t.key], reconciliation.document, following[t.key])
+        if t.key in inferred else table_suite(t, reconciliation.rules)
+        for t in reconciliation.document.tables if len(t.values)
+    ]
     return [s for s in suites if s.expectations]
 
 

@@ -99,9 +99,14 @@ def _first_data_row(grid: Grid) -> int | None:
 
 
 def is_context_line(row: list[str]) -> bool:
-    """A line above a header that is not part of it: a caption, or `name: value` lines (thresholds, legend)."""
+    """A line above a header that is not part of it: a caption, or `name: value` lines (thresholds, legend).
+
+    Such a line fills few of the row's cells; a header filling most of them is a header even when
+    one of its labels reads `name:` ("Exchange rate used: 1 USD =")."""
     filled = [cell for cell in row if cell]
-    return bool(filled) and (bool(CAPTION.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled))
+    if not filled or 2 * len(filled) > max(len(row), 4):
+        return False
+    return bool(CAPTION.match(filled[0])) or any(_KEY_VALUE.search(cell) for cell in filled)
 
 
 def table_parts(grid: Grid) -> tuple[int, int]:

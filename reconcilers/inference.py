@@ -20,13 +20,18 @@ from reconcilers.inferred_totals import (
 )
 from reconcilers.meaning import InterpretedTable, interpret_document
 from reconcilers.relations import (
+    adopt_parallel_relations,
     adopt_sibling_relations,
     check_relations,
     check_shares,
     infer_relations,
     infer_shares,
 )
-from reconcilers.thresholds import check_thresholds, explained_names, infer_threshold_rules
+from reconcilers.thresholds import (
+    check_thresholds,
+    explained_names,
+    infer_threshold_rules,
+)
 
 
 def infer_and_check(document: ExtractedDocument, specified: Collection[str] = ()) -> tuple[
@@ -41,6 +46,7 @@ def infer_and_check(document: ExtractedDocument, specified: Collection[str] = ()
     for table in with_relations:
         relations = list(table.rules)
         relations += adopt_sibling_relations(table, relations, with_relations)
+        relations += adopt_parallel_relations(table, relations)
         totals, notes = infer_total_rules(table)
         crossed = infer_cross_footing(table)
         related = {rule.target for rule in relations}

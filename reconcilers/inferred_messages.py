@@ -30,20 +30,20 @@ RULE_THRESHOLD: Template = (
 # Findings.
 TOTAL: Template = ("{label} — {column} ({rule}, règle déduite, {support}) : recalculé {expected}, lu {observed}",
                    "{label} — {column} ({rule}, inferred rule, {support}): recomputed {expected}, stated {observed}")
-TOTAL_AVERAGE: Template = ("{label} — {column} : moyenne des {count} lignes {expected}, lu {observed} "
-                           "(un total qui est une moyenne n’est pas additionné)",
-                           "{label} — {column}: mean of the {count} rows {expected}, stated {observed} "
-                           "(a total that is a mean is not summed)")
-TOTAL_UNTIED: Template = ("{label} — {column} : lu {observed}, ne correspond à aucun bloc de lignes "
-                          "({tried}) ; non vérifié, aucune règle devinée",
-                          "{label} — {column}: stated {observed}, matches no block of rows ({tried}); "
-                          "not checked, no rule guessed")
+TOTAL_AVERAGE: Template = (("{label} — {column} : moyenne des {count} lignes {expected}, lu {observed} "
+                           "(un total qui est une moyenne n’est pas additionné)"),
+                           ("{label} — {column}: mean of the {count} rows {expected}, stated {observed} "
+                           "(a total that is a mean is not summed)"))
+TOTAL_UNTIED: Template = (("{label} — {column} : lu {observed}, ne correspond à aucun bloc de lignes "
+                          "({tried}) ; non vérifié, aucune règle devinée"),
+                          ("{label} — {column}: stated {observed}, matches no block of rows ({tried}); "
+                          "not checked, no rule guessed"))
 RELATION: Template = ("{label} — {column} ({rule}, règle déduite, {support}) : calculé {expected}, lu {observed}",
                       "{label} — {column} ({rule}, inferred rule, {support}): computed {expected}, stated {observed}")
-THRESHOLD: Template = ("{label} — {category} « {observed} » : écart {amount} ({percent}), seuils {pct_threshold} "
-                       "et {floor} ({source}) ; attendu {expected}",
-                       "{label} — {category} “{observed}”: variance {amount} ({percent}), thresholds "
-                       "{pct_threshold} and {floor} ({source}); expected {expected}")
+THRESHOLD: Template = (("{label} — {category} « {observed} » : écart {amount} ({percent}), seuils {pct_threshold} "
+                       "et {floor} ({source}) ; attendu {expected}"),
+                       ("{label} — {category} “{observed}”: variance {amount} ({percent}), thresholds "
+                       "{pct_threshold} and {floor} ({source}); expected {expected}"))
 DIFFERENCE: Template = (", écart {sign}{difference}", ", difference {sign}{difference}")
 
 

@@ -13,15 +13,15 @@ Allowances come from the printed figures: the total's half-unit plus each part's
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.quantity import format_quantity
 from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
     RULE_CROSS_FOOT,
     RULE_SUM_ABOVE,
-    RULE_SUM_SECTION,
     RULE_SUM_BELOW,
+    RULE_SUM_SECTION,
     RULE_SUM_SUBTOTALS,
     TOTAL,
     TOTAL_AVERAGE,
@@ -34,6 +34,7 @@ from reconcilers.rules import Support, TableRule
 
 _SLACK = 1e-9
 MIN_PARTS = 2                  # a block of one row is a copy, not a sum (nor, unlabelled, of zeros and one row)
+ROUNDED_FROM = 1000            # whole totals this large ending in zeros may be rounded to them
 CROSS_FOOT_MIN_ROWS = 3        # a total column is inferred from at least this many rows …
 CROSS_FOOT_SHARE = 0.8         # … holding on at least this share of them
 
@@ -88,7 +89,7 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
                 fits += [_fit(f"section {name}", row, rows, columns) for name, rows in sections
                          if row.role == "total" and len(rows) >= MIN_PARTS]
                 fits = [fit for fit in fits if fit.tried]
-                best = max(fits, key=lambda fit: len(fit.matched), default=None)
+                best = _best(fits)
                 if best is not None and best.matched and 2 * len(best.matched) >= len(best.tried):
                     rules += _rules(row, best) if own else []
                 elif own and fits:
@@ -117,6 +118,20 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
         else:
             block, subtotals, since_total, sections = [], [], [], []
     return rules, notes
+
+
+def _best(fits: list[_Fit]) -> _Fit | None:
+    """The block matching the most columns. When other blocks match as many columns but not the
+    same ones (a total over several breakdowns: sex, income, …), a column is kept as failing only
+    if every such block fails it: which breakdown the total is of is then unclear for the others."""
+    if not fits:
+        return None
+    most = max(len(fit.matched) for fit in fits)
+    tied = [fit for fit in fits if len(fit.matched) == most]
+    best = tied[0]
+    failing = set.intersection(*(set(fit.tried) - set(fit.matched) for fit in tied))
+    tried = tuple(c for c in best.tried if c in best.matched or c in failing)
+    return replace(best, tried=tried)
 
 
 def _figures(row: _Row) -> list[str]:
@@ -196,13 +211,17 @@ def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
 
 
 def _allowance(row: _Row, column: str) -> float:
-    """The stated total's rounding allowance: half a unit of its last digit, and of its last
-    non-zero digit when it is a whole number ending in zeros (`111,800` may be rounded to hundreds)."""
+    """The stated total's rounding allowance: half a unit of its last digit, and, for a labelled
+    total of at least ROUNDED_FROM ending in two zeros or more, of its last non-zero digit (`111,800`
+    may be rounded to hundreds; a bare `10` is no rounded figure)."""
     stated = row.value(column)
     printed = row.it.tolerance(row.index, column)
-    if printed <= 0.5 and stated and float(stated).is_integer():
+    labelled = row.role in ("total", "subtotal")
+    if labelled and printed <= 0.5 and abs(stated) >= ROUNDED_FROM and float(stated).is_integer():
         digits = str(int(abs(stated)))
-        printed = max(printed, 0.5 * 10 ** (len(digits) - len(digits.rstrip("0"))))
+        zeros = len(digits) - len(digits.rstrip("0"))
+        if zeros >= 2:
+            printed = max(printed, 0.5 * 10 ** zeros)
     return printed + _SLACK * abs(stated)
 
 
@@ -301,7 +320,7 @@ def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule
         severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
         unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
         evidence=tuple(p.it.location(p.index, column) for p in present),
-        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{rule.formula}", rule=rule)
+        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{column}-{rule.formula}", rule=rule)
 
 
 def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:

@@ -9,20 +9,25 @@ table a headerless table continues (a block cut by a page break). That knowledge
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import pandas as pd
 
 from extractors.grid import guess_kind, is_number
-from extractors.quantity import BASE_UNIT, Quantity, parse_quantity
+from extractors.quantity import BASE_UNIT, Quantity, QuantityError, parse_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.finding import Location
 from reconcilers.rules import TableRule
 
 ROW_ROLES = ("item", "subtotal", "total", "section", "note")
-COLUMN_ROLES = ("label", "quantity", "percent", "category", "text")
+COLUMN_ROLES = ("row_number", "label", "quantity", "percent", "category", "date", "text")
+# A row number ("1", "2.3") or a date ("12/31/2009", "2021-03-01", "10 Janvier 2019" is left as text).
+_ROW_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_DATE = re.compile(r"^(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})|\d{4}-\d{2}-\d{2})$")
 
 _NOTE = re.compile(r"^\s*(?:notes?|sources?|nota|\*|\(?[a-z]\)|\d+\s*/)\s*[:.\s]", re.IGNORECASE)
 # Headers that say a column is not an amount that adds up: an average, a rate, a share, an index.
@@ -32,14 +37,6 @@ _NOT_ADDITIVE = re.compile(
     re.IGNORECASE)
 _CATEGORY_MAX_DISTINCT = 6
 _CATEGORY_MAX_LENGTH = 24
-
-
-@dataclass(frozen=True)
-class RowRef:
-    """One row of one table, for rules whose rows span a page break."""
-
-    table: ExtractedTable
-    index: int
 
 
 @dataclass(frozen=True)
@@ -156,29 +153,27 @@ def is_english(text: str) -> bool:
     return english > 2 * french and english >= 5
 
 
-_ENGLISH_WORDS = frozenset("the and of to in for with is are by from this that".split())
-_FRENCH_WORDS = frozenset("le la les des et du de en pour par est dans une sur au aux".split())
-# An English figure: `$1,234,567`, `(1,234)`, `–0.5`, `12.3%`, with optional significance stars.
-_ENGLISH_FIGURE = re.compile(
-    r"^\*{0,3}(?P<open>\()?\s*(?P<sign>[-–−])?\s*(?P<currency>\$)?\s*"
-    r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?\s*(?P<percent>%)?\s*(?(open)\))$")
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "in", "for", "with", "is", "are", "by", "from", "this", "that"])
+_FRENCH_WORDS = frozenset(["le", "la", "les", "des", "et", "du", "de", "en", "pour", "par", "est", "dans", "une", "sur", "au", "aux"])
 _PLACEHOLDER = re.compile(r"^[^\d]{1,6}$")
 _MIN_FIGURES = 2
 SHARE_SUFFIX = "%"        # the key of the shares read out of a column of words: "c0%"
 MIN_SHARE_RUN = 3
 
 
-def _english_figure(text: str) -> tuple[float, float, str] | None:
-    """(value, allowance, unit) of a cell written the English way, else None."""
-    match = _ENGLISH_FIGURE.match(text.strip())
-    if not match:
-        return None
-    decimals = match.group("dec") or ""
-    value = float(match.group("int").replace(",", "") + ("." + decimals if decimals else ""))
-    if match.group("open") or match.group("sign"):
-        value = -value
-    unit = "%" if match.group("percent") else "$" if match.group("currency") else ""
-    return value, 0.5 * 10 ** -len(decimals), unit
+def _cell_figure(text: str, convention: str | None) -> tuple[float, float, str] | None:
+    """(value, allowance, unit printed) of a cell holding one whole figure, read by the project's
+    quantity model in the document's convention (significance stars before it are dropped)."""
+    text = text.lstrip("*").strip()
+    for kind in ("number", "percent", "money"):
+        try:
+            quantity = parse_quantity(text, kind, None, convention)
+        except QuantityError:
+            continue
+        if quantity.label or math.isnan(quantity.value):
+            return None
+        return quantity.value, quantity.tolerance, "%" if kind == "percent" else quantity.unit if kind == "money" else ""
+    return None
 
 
 def _figures(table: ExtractedTable, english: bool) -> Figures:
@@ -231,11 +226,13 @@ def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str]
         text = str(text or "").strip()
         if not text:
             continue
-        figure = _english_figure(text)
+        figure = _cell_figure(text, "en" if english else None)
         if figure is None and read and not _PLACEHOLDER.match(text):
             return None
         if figure is not None:
             if not english and "," in text and not re.search(r",\d{3}(?:\D|$)", text):
+                return None
+            if re.match(r"^0\d", text):                    # "01", "08": codes, not figures
                 return None
             read[int(index)] = figure
     if len(read) < _MIN_FIGURES:
@@ -252,11 +249,15 @@ def _reread(cells: pd.Series, english: bool) -> tuple[pd.Series, pd.Series, str]
 
 def _column_role(table: ExtractedTable, key: str, units: dict[str, str]) -> str:
     column = table.column(key)
+    texts = [str(text).strip() for text in table.cells[key] if str(text or "").strip()]
+    if texts and all(_DATE.match(text) for text in texts):
+        return "date"
+    if key == table.columns[0].key and _is_row_numbers(texts):
+        return "row_number"
     if column.type == "percent" or units.get(key) == "%":
         return "percent"
     if column.is_quantity or key in units:
         return "quantity"
-    texts = [str(text).strip() for text in table.cells[key] if str(text or "").strip()]
     if not texts:
         return "text"
     if key == table.columns[0].key or column.entity:
@@ -266,6 +267,15 @@ def _column_role(table: ExtractedTable, key: str, units: dict[str, str]) -> str:
             and all(len(text) <= _CATEGORY_MAX_LENGTH for text in distinct)):
         return "category"
     return "text"
+
+
+def _is_row_numbers(texts: list[str]) -> bool:
+    """A first column numbering its rows (1, 2, 3 or 1.1, 1.2, 2.1), never added up: each number
+    is new and their first parts never go down."""
+    if len(texts) < 3 or not all(_ROW_NUMBER.match(text) for text in texts) or len(set(texts)) < len(texts) - 1:
+        return False
+    heads = [int(text.split(".")[0]) for text in texts]
+    return all(a <= b for a, b in pairwise(heads))
 
 
 def _row_roles(table: ExtractedTable, column_roles: tuple[tuple[str, str], ...], figures: Figures) -> tuple[str, ...]:

@@ -26,7 +26,13 @@ import pandas as pd
 
 from extractors.quantity import format_quantity
 from reconcilers.finding import Finding
-from reconcilers.inferred_messages import RELATION, RULE_SHARE, RULE_SUM, fill, with_difference
+from reconcilers.inferred_messages import (
+    RELATION,
+    RULE_SHARE,
+    RULE_SUM,
+    fill,
+    with_difference,
+)
 from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
 
@@ -225,6 +231,47 @@ def adopt_sibling_relations(it: InterpretedTable, own: list[TableRule], siblings
                     text_en=f"{rule.text_en} (rule of “{sibling.table.provenance.title}”)", source="inferred",
                     support=Support(trial.holds, trial.rows))
     return list(adopted.values())
+
+
+def adopt_parallel_relations(it: InterpretedTable, own: list[TableRule]) -> list[TableRule]:
+    """Relations of one group of columns carried to the groups whose headers differ only by their
+    common prefix ("Royalties Variance $ = |Royalties Government − Royalties Company|" gives "Rents
+    Variance $ = |Rents Government − Rents Company|" in a sheet of one group per revenue stream),
+    for targets no relation ties, when they hold on at least `MIN_SHARE` of the rows."""
+    by_header = {it.header(c): c for c in it.columns_with("quantity", "percent")}
+    tied = {rule.target for rule in own}
+    rows = _rows(it)
+    grid = _Grid.of(it, rows)
+    adopted: dict[str, TableRule] = {}
+    for rule in own:
+        if rule.check != "row_arithmetic" or len(rule.operands) != 2:
+            continue
+        headers = [it.header(c) for c in (rule.target, *rule.operands)]
+        prefix = _common_prefix(headers)
+        if not prefix:
+            continue
+        suffixes = [h[len(prefix):] for h in headers]
+        for other in {h[: -len(suffixes[0])] for h in by_header if suffixes[0] and h.endswith(suffixes[0])}:
+            columns = [by_header.get(other + suffix) for suffix in suffixes]
+            if other == prefix or None in columns or columns[0] in tied or columns[0] in adopted:
+                continue
+            target, a, b = columns
+            family = _FORMS[rule.formula.split(":")[0]].family
+            trial = max((_trial(grid, form, target, a, b) for form in FORMS if form.family == family),
+                        key=lambda t: t.holds)
+            if trial.rows and trial.holds >= MIN_SHARE * trial.rows:
+                adopted[target] = replace(_rule(it, trial), text_fr=f"{_rule(it, trial).text_fr} (comme « {prefix.strip()} »)",
+                                          text_en=f"{_rule(it, trial).text_en} (as “{prefix.strip()}”)")
+    return list(adopted.values())
+
+
+def _common_prefix(headers: list[str]) -> str:
+    """The words the headers of a group of columns start with ("Royalties "), or ""."""
+    prefix = headers[0]
+    for header in headers[1:]:
+        while not header.startswith(prefix):
+            prefix = prefix[:-1]
+    return prefix[: prefix.rfind(" ") + 1] if " " in prefix else ""
 
 
 def _rule(it: InterpretedTable, trial: _Trial) -> TableRule:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.quantity import QuantityError, format_quantity, parse_quantity
 from extractors.table import ExtractedDocument
@@ -91,7 +91,8 @@ def infer_threshold_rules(it: InterpretedTable, relations: list[TableRule]) -> l
                   pct_threshold=(shown["fr"][0], shown["en"][0]), floor=(shown["fr"][1], shown["en"][1]))
     return [TableRule(table=it.key, check="threshold", target=category or "explanation", operands=(amount, percent),
                       formula=f"{percent} > {margin.percent} and {amount} > {margin.floor}", text_fr=fr, text_en=en,
-                      source="inferred", support=Support(1, 1, "columns"), columns=(margin.text,))]
+                      source="inferred", support=Support(0, 0),    # filled when the rows are classified
+                      columns=(margin.text,))]
 
 
 def explained_names(document: ExtractedDocument, it: InterpretedTable,
@@ -152,7 +153,18 @@ def check_thresholds(it: InterpretedTable, rules: list[TableRule],
                 flagged = _is_explained(name, float(value), explained)
                 stated = ("expliqué", "explained") if flagged else ("non expliqué", "not explained")
             findings.append(_finding(it, rule, margin, index, amount, percent, beyond, flagged, stated))
-    return findings
+    return _with_support(findings)
+
+
+def _with_support(findings: list[Finding]) -> list[Finding]:
+    """Each finding's rule carries on how many rows the document's classification agrees with it."""
+    agreed = sum(1 for f in findings if f.status == "pass")
+    supported = []
+    for finding in findings:
+        assert finding.rule is not None
+        rule = replace(finding.rule, support=Support(agreed, len(findings)))
+        supported.append(replace(finding, rule=rule))
+    return supported
 
 
 def _finding(it: InterpretedTable, rule: TableRule, margin: Margin, index: int, amount: str, percent: str,

@@ -9,8 +9,11 @@ import pytest
 
 from extractors.grid import row_kind
 from extractors.readers import read
+from pipeline.report import Anchors, document_view, render_report
+from pipeline.run import DocumentRun, RunResult
 from reconcilers.document import reconcile
 from reconcilers.finding import Finding
+from reconcilers.meaning import interpret_document
 from reconcilers.thresholds import read_margin
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,3 +128,30 @@ def test_useiti_spreadsheet_relations_and_totals():
     assert royalties[0].rule.support.holds == royalties[0].rule.support.rows
     income_tax = _one(findings, check="sum_total", status="fail")
     assert (income_tax.subject, income_tax.expected, income_tax.observed) == ("Total Revenue", 90_198_854, 190_383_540)
+
+
+def test_report_shows_inferred_rules_with_breaking_rows_linked():
+    path = ROOT / "raw" / "itie-mali-plan-actions-2021.txt"
+    reconciliation = reconcile(read(path, None), None, None)
+    run = DocumentRun(path.name, "generic", None, "ok", reconciliation, reconciliation.findings)
+    view = document_view(run, "fr", Anchors())
+    [share_rule] = [rule for rule in view.rules if "× 100" in rule.text]
+    assert share_rule.text.endswith("(déduite, vérifiée sur 2 lignes sur 4)")
+    assert [row for row, _ in share_rule.breaking] == ["56%", "39%"]
+    page = render_report(RunResult("2026-11-25T00:00:00+00:00", (run,), ()), "fr")
+    assert "Règles déduites (sans spec)" in page
+    for _, anchor in share_rule.breaking:
+        assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
+    english = render_report(RunResult("2026-11-25T00:00:00+00:00", (run,), ()), "en")
+    assert "(inferred, holds on 2 of 4 rows)" in english
+
+
+def test_plan_meaning_roles():
+    """The activities' first column numbers the rows (1.1, 1.2, 2.1…) and is never added up; the
+    budget blocks cut by page breaks continue one another."""
+    tables = interpret_document(read(ROOT / "raw" / "itie-mali-plan-actions-2021.txt", None))
+    activities = tables[0]
+    assert activities.role_of("c0") == "row_number"
+    budget = [t for t in tables if t.previous is not None]
+    assert [t.key for t in budget] == ["T7", "T8", "T9"] and budget[0].previous.key == "T6"
+    assert "subtotal" not in tables[5].row_roles          # the bare 59 is found by the totals, not by its label
