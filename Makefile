@@ -38,6 +38,7 @@ BENCHMARKS := \
 icdar_ARGS := ../shared/corpus/icdar2013-us --out benchmarks/results
 useiti_records_ARGS := ../shared/corpus/useiti-2015 --out benchmarks/results
 spreadsheets_ARGS := ../shared/corpus --out benchmarks/results
+summary_data_ARGS := ../shared/corpus/eiti-summary-data/data/declarations --out benchmarks/results/summary_data.json
 
 define bench_one
 	$(if $(wildcard benchmarks/$(1).py),$(BIN)/python -m benchmarks.$(1) $($(1)_ARGS),@echo "bench: benchmarks/$(1).py absent, skipped")

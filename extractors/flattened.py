@@ -46,6 +46,8 @@ _ROMAN_PAGE_MARK = r"(?:\s+[ivxl]{1,6})??"
 _TOKEN_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
 _MAX_STEPS = 20_000
 # What starts a row of a numbered table: its number, then a capitalised word.
+# A header holding this many figures holds a row whose number was not read ("0,00 Siaka Keita 16 87 000").
+_ROW_LIKE_FIGURES = 3
 ROW_START = re.compile(r"(?<!\S)(\d{1,3})\s+[A-ZÀ-Ý][\w’'-]")
 # The label of a total or sub-total row, as French documents spell it.
 TOTAL_LABEL = re.compile(r"(?<![\w-])(?i:sous[\s-]*)?(?i:total|totaux)(?![\w-])")
@@ -210,7 +212,7 @@ def cut_numbered(body: str, spec: TableSpec) -> RowCut:
     header = header[: len(header) - len(first_lead)].strip() if first_lead else header
     cut = _rows_from_matches(matches, spec, first_lead)
     rows, context, notes = cut.rows, list(cut.context), list(cut.notes)
-    if ROW_START.search(header):
+    if ROW_START.search(header) or len(_figures(header)) >= _ROW_LIKE_FIGURES:
         notes.append(CutNote("", header, "texte avant la première ligne du tableau qui ressemble à une ligne",
                              "text before the table's first row that looks like a row"))
     else:

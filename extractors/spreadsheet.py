@@ -14,20 +14,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import charset_normalizer
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.packaging.relationship import get_rels_path
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from python_calamine import CalamineError
+from python_calamine import load_workbook as load_calamine
 
-from extractors.grid import guess_kind, is_number
+from extractors.grid import guess_kind, header_rows, is_number, row_kind
 from extractors.layer import table_from_grid
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import DocumentSpec
@@ -43,6 +47,8 @@ _CSV_ENCODINGS = ["utf_8", "utf_16", "utf_32", "cp1252", "latin_1"]
 _ENCODING_NAMES = {"cp1252": "Windows-1252", "latin_1": "Latin-1 (ISO-8859-1)", "utf_16": "UTF-16", "utf_32": "UTF-32"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"            # an encrypted OOXML workbook, or an old binary .xls
 _NUMBER_AS_TEXT_SHOWN = 5                  # addresses quoted in the note on numbers held as text
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+_SEP_LINE = re.compile(r"sep=(.)\r?\n")
 
 
 # Stored kinds of a cell (CellSource.stored): what the file holds, before any reading of its text.
@@ -60,6 +66,10 @@ class Sheet:
     pivot: bool = False                      # holds a pivot table (its cells may not be stored)
     how: str = ""                            # how it was read, when worth saying (a CSV's delimiter)
 
+    def notes(self) -> str:
+        """What the tables of this sheet say of it in their `reason`."""
+        return ", ".join(filter(None, [self.how, "feuille masquée / hidden sheet" if self.hidden else ""]))
+
 
 @dataclass(frozen=True)
 class Block:
@@ -70,7 +80,7 @@ class Block:
     rows: tuple[tuple[GridCell, ...], ...]
     context: tuple[str, ...] = ()
     merges: tuple[str, ...] = ()
-    header: int | None = None                # header rows, when known (0 for a sheet of lines)
+    header: int | None = None                # header rows, when the block's shape says it (else the layer finds them)
 
     @property
     def reference(self) -> str:
@@ -126,9 +136,10 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """Every sheet with both the cached value and the formula of each cell, and a note per sheet
     whose formulas have no stored result (a workbook saved by a program, never computed).
 
-    openpyxl streams the sheets twice in read-only mode (the cached values are only in the
-    data_only reading, the formulas only in the other; its full mode parses pivot caches, 80 %
-    of the time on the USEITI workbook); python-calamine gives the merged ranges."""
+    openpyxl streams the sheets in read-only mode (its full mode parses pivot caches, 80 % of the
+    time on the USEITI workbook), a second time for the formulas when the file holds any (the
+    cached values are only in the data_only reading, the formulas only in the other);
+    python-calamine gives the merged ranges."""
     with path.open("rb") as handle:
         if handle.read(4) == _OLE_MAGIC:
             raise DocumentError(f"{path.name}: classeur protégé par mot de passe, ou ancien format .xls "
@@ -136,11 +147,12 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     values = formulas = None
     try:
         values = load_workbook(path, read_only=True, data_only=True)
-        formulas = load_workbook(path, read_only=True, data_only=False)
+        formulas = load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         merged = _merged_ranges(path)
         sheets, problems = [], []
-        for cached, typed in zip(values.worksheets, formulas.worksheets, strict=True):
-            sheet, uncomputed = _xlsx_sheet(cached, typed, merged.get(cached.title, ()), _has_pivot(path, typed))
+        for index, cached in enumerate(values.worksheets):
+            typed = formulas.worksheets[index] if formulas is not None else None
+            sheet, uncomputed = _xlsx_sheet(cached, typed, merged.get(cached.title, ()), _has_pivot(path, cached))
             sheets.append(sheet)
             if uncomputed:
                 problems.append(_uncomputed(path.name, sheet.name, uncomputed))
@@ -154,31 +166,42 @@ def _xlsx_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
 
 
 def _xlsx_sheet(cached, typed, merged: tuple[Area, ...], pivot: bool) -> tuple[Sheet, list[str]]:
-    """One sheet from its two readings; the addresses of its formulas with no stored result."""
-    found = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
-             if getattr(c, "data_type", None) == "f"}
-    stored = {(c.row, c.column): c for row in cached.iter_rows() for c in row if c.value is not None}
+    """One sheet from its two readings (the formulas' is None when the file holds no formula); the
+    addresses of its formulas with no stored result. Dimensions are not trusted (a file written by
+    a program may state none, and openpyxl would parse the sheet once more to find them)."""
+    formulas = {}
+    if typed is not None:
+        typed.reset_dimensions()
+        formulas = {(c.row, c.column): _formula(c.value) for row in typed.iter_rows() for c in row
+                    if getattr(c, "data_type", None) == "f"}
+    values = {}
+    cached.reset_dimensions()
+    for row in cached.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                text, kind = _value_text(cell.value, cell.number_format or "General")
+                values[(cell.row, cell.column)] = (text, ERROR if cell.data_type == "e" else kind)
+    cells, uncomputed = _sheet_cells(cached.title, values, formulas)
+    return Sheet(cached.title, cells, merged, hidden=cached.sheet_state != "visible", pivot=pivot), uncomputed
+
+
+def _sheet_cells(sheet: str, values: dict[Position, tuple[str, str]],
+                 formulas: dict[Position, str | None]) -> tuple[dict[Position, GridCell], list[str]]:
+    """Every cell holding a value or a formula, with its address; the formulas with no stored result."""
     cells: dict[Position, GridCell] = {}
     uncomputed = []
-    for position in sorted(found.keys() | stored.keys()):
-        cell = stored.get(position)
-        text, kind = _value_text(cell.value, cell.number_format or "General") if cell else ("", EMPTY)
-        if cell is not None and cell.data_type == "e":
-            kind = ERROR
+    for position in sorted(formulas.keys() | values.keys()):
+        text, kind = values.get(position, ("", EMPTY))
+        formula = formulas.get(position)
         reference = address(*position)
-        if found.get(position) and kind == EMPTY:
+        if formula and kind == EMPTY:
             uncomputed.append(reference)
-        cells[position] = GridCell(text, CellSource(sheet=cached.title, cell=reference, formula=found.get(position),
-                                                    stored=kind))
-    hidden = cached.sheet_state != "visible"
-    return Sheet(cached.title, cells, merged, hidden=hidden, pivot=pivot,
-                 how="feuille masquée / hidden sheet" if hidden else ""), uncomputed
+        cells[position] = GridCell(text, CellSource(sheet=sheet, cell=reference, formula=formula, stored=kind))
+    return cells, uncomputed
 
 
 def _merged_ranges(path: Path) -> dict[str, tuple[Area, ...]]:
     """Each sheet's merged ranges, 1-based (python-calamine)."""
-    from python_calamine import CalamineError, load_workbook as load_calamine
-
     try:
         workbook = load_calamine(path)
         return {name: tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1)
@@ -186,6 +209,14 @@ def _merged_ranges(path: Path) -> dict[str, tuple[Area, ...]]:
                 for name in workbook.sheet_names}
     except CalamineError as error:
         raise ValueError(str(error)) from error
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula (an `<f>` element): when none does, the
+    second reading of every sheet is spared."""
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA_ELEMENT.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _has_pivot(path: Path, sheet) -> bool:
@@ -215,29 +246,73 @@ def _formula(value: object) -> str | None:
     return None
 
 
-def _ods_sheets(path: Path) -> list[Sheet]:
-    """Every sheet's values (python-calamine; it reads no formula text and no number format)."""
-    from python_calamine import CalamineError, load_workbook as load_calamine
-
+def _ods_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
+    """Every sheet's values and merged ranges (python-calamine), and its formulas (read from the
+    file's content.xml: calamine gives values only); a note per sheet whose formulas have no result."""
     try:
         workbook = load_calamine(path)
-        sheets = []
+        formulas = _ods_formulas(path)
+        sheets, problems = [], []
         for meta in workbook.sheets_metadata:
             sheet = workbook.get_sheet_by_name(meta.name)
             top, left = sheet.start or (0, 0)
-            cells: dict[Position, GridCell] = {}
+            values = {}
             for r, row in enumerate(sheet.to_python(skip_empty_area=True)):
                 for c, value in enumerate(row):
-                    text, stored = _value_text(None if value == "" else value)
-                    if stored == EMPTY:
-                        continue
-                    position = (top + r + 1, left + c + 1)
-                    cells[position] = GridCell(text, CellSource(sheet=meta.name, cell=address(*position), stored=stored))
+                    text, kind = _value_text(None if value == "" else value)
+                    if kind != EMPTY:
+                        values[(top + r + 1, left + c + 1)] = (text, kind)
+            cells, uncomputed = _sheet_cells(meta.name, values, formulas.get(meta.name, {}))
             merged = tuple((a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or ()))
             sheets.append(Sheet(meta.name, cells, merged, hidden=str(meta.visible).lower().endswith("hidden")))
-    except (CalamineError, OSError, ValueError) as error:
+            if uncomputed:
+                problems.append(_uncomputed(path.name, meta.name, uncomputed))
+    except (CalamineError, OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise _cannot_open(path, error) from error
-    return sheets
+    return sheets, tuple(problems)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_REFERENCE = re.compile(r"\[([^\]]*)\]")
+_ODS_NAMESPACE = re.compile(r"^[a-z]+:(?==)")
+
+
+def _ods_formulas(path: Path) -> dict[str, dict[Position, str]]:
+    """The formula of every cell of every sheet, written the spreadsheet way (`of:=SUM([.C2:.C6])`
+    -> `=SUM(C2:C6)`). Repeated rows and columns are counted, never expanded."""
+    found: dict[str, dict[Position, str]] = {}
+    sheet: dict[Position, str] = {}
+    row = column = next_row = 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        for _, element in ElementTree.iterparse(content, events=("start",)):
+            tag = element.tag
+            if tag == f"{_ODS_TABLE}table":
+                sheet = found.setdefault(element.get(f"{_ODS_TABLE}name", ""), {})
+                next_row = 1
+            elif tag == f"{_ODS_TABLE}table-row":
+                row, column = next_row, 1
+                next_row += int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+            elif tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                formula = element.get(f"{_ODS_TABLE}formula")
+                if formula:
+                    sheet[(row, column)] = excel_formula(formula)
+                column += int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+    return found
+
+
+def excel_formula(formula: str) -> str:
+    """An OpenFormula (`of:=SUM([.C2:.C6];[$Feuille2.A1])`) as Excel writes it (`=SUM(C2:C6,Feuille2!A1)`)."""
+    text = _ODS_NAMESPACE.sub("", formula)
+
+    def reference(match: re.Match[str]) -> str:
+        parts = []
+        for part in match.group(1).split(":"):
+            sheet, _, cell = part.rpartition(".")
+            sheet = sheet.lstrip("$")
+            parts.append(f"{sheet}!{cell}" if sheet and not parts else cell)
+        return ":".join(parts)
+
+    return _ODS_REFERENCE.sub(reference, text).replace(";", ",")
 
 
 def decode_csv(path: Path) -> tuple[str, tuple[CellProblem, ...]]:
@@ -267,7 +342,7 @@ def sniff_delimiter(text: str) -> str:
     sample = "\n".join(text.splitlines()[:_SNIFFED_LINES])
     scores = []
     for delimiter in CSV_DELIMITERS:
-        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if any(row)]
+        counts = [len(row) for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
         if not counts:
             continue
         width, times = Counter(counts).most_common(1)[0]
@@ -279,7 +354,9 @@ def sniff_delimiter(text: str) -> str:
 def _csv_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...]]:
     """The file as one sheet named after it (its delimiter said), and its problems (encoding)."""
     text, problems = decode_csv(path)
-    delimiter = sniff_delimiter(text)
+    declared = _SEP_LINE.match(text)             # Excel's `sep=;` first line names the delimiter
+    delimiter = declared.group(1) if declared else sniff_delimiter(text)
+    text = text[declared.end():] if declared else text
     name = path.stem
     cells: dict[Position, GridCell] = {}
     for r, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
@@ -322,27 +399,65 @@ def _runs(indexes: Iterable[int]) -> list[tuple[int, int]]:
 
 def _cut(positions: set[Position]) -> list[set[Position]]:
     """The regions the filled cells form when cut at fully blank rows, then at fully blank columns,
-    recursively. A single column split off beside a part filled on exactly the same rows stays with
-    it (labels and their descriptions with a blank spacer column between them)."""
+    recursively. Two parts side by side filled on exactly the same rows stay one region when one
+    blank column parts them or one of them is a single column (a spacer column inside a table,
+    labels and their descriptions)."""
     row_runs = _runs(r for r, _ in positions)
     if len(row_runs) > 1:
         return [region for a, b in row_runs for region in _cut({p for p in positions if a <= p[0] <= b})]
     parts: list[set[Position]] = []
+    previous_end = 0
     for a, b in _runs(c for _, c in positions):
         part = {p for p in positions if a <= p[1] <= b}
-        if parts and _aligned(parts[-1], part):
+        if parts and _aligned(parts[-1], part, a - previous_end - 1):
             parts[-1] |= part
         else:
             parts.append(part)
+        previous_end = b
     if len(parts) > 1:
         return [region for part in parts for region in _cut(part)]
     return [positions]
 
 
-def _aligned(left: set[Position], right: set[Position]) -> bool:
-    """Two parts side by side filled on the same rows, one of them a single column."""
+def _aligned(left: set[Position], right: set[Position], gap: int) -> bool:
+    """Two parts side by side, `gap` blank columns apart, that read as one table."""
     single = len({c for _, c in left}) == 1 or len({c for _, c in right}) == 1
-    return single and {r for r, _ in left} == {r for r, _ in right}
+    return (single or gap == 1) and {r for r, _ in left} == {r for r, _ in right}
+
+
+def _rejoined(regions: list[set[Position]], cells: dict[Position, GridCell]) -> list[set[Position]]:
+    """Regions one blank row apart that are one table: a total row left under its items after a
+    blank row, a header row left over its body. Both must stand within the other's columns."""
+    regions = list(regions)
+    joined = True
+    while joined:
+        joined = False
+        for upper in regions:
+            lower = next((r for r in regions if _one_table(upper, r, cells)), None)
+            if lower is not None:
+                regions = [r for r in regions if r is not upper and r is not lower] + [upper | lower]
+                joined = True
+                break
+    return sorted(regions, key=min)
+
+
+def _one_table(upper: set[Position], lower: set[Position], cells: dict[Position, GridCell]) -> bool:
+    top, left, bottom, right = _bounds(upper)
+    low_top, low_left, low_bottom, low_right = _bounds(lower)
+    if low_top != bottom + 2:
+        return False
+    if low_top == low_bottom and left <= low_left and low_right <= right:
+        texts = [cells[p].text for p in sorted(lower)]
+        return len(texts) > 1 and row_kind(texts) in ("total", "subtotal")
+    if top == bottom and low_left <= left and right <= low_right and low_bottom > low_top:
+        texts = [cells[p].text for p in sorted(upper)]
+        return len(texts) > 1 and not any(is_number(text) for text in texts)
+    return False
+
+
+def _bounds(region: set[Position]) -> Area:
+    rows, columns = [r for r, _ in region], [c for _, c in region]
+    return min(rows), min(columns), max(rows), max(columns)
 
 
 def _filled(row: list[GridCell]) -> list[GridCell]:
@@ -361,8 +476,7 @@ def _line(row: list[GridCell]) -> GridCell | None:
 
 def _region(cells: dict[Position, GridCell], region: set[Position]) -> tuple[Area, list[list[GridCell]]]:
     """The bounding area of a region and its rows, blank where nothing is stored."""
-    top, bottom = min(r for r, _ in region), max(r for r, _ in region)
-    left, right = min(c for _, c in region), max(c for _, c in region)
+    top, left, bottom, right = _bounds(region)
     rows = [[cells[(r, c)] if (r, c) in region else GridCell("") for c in range(left, right + 1)]
             for r in range(top, bottom + 1)]
     return (top, left, bottom, right), rows
@@ -378,7 +492,7 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
         return []
     tables: list[tuple[Area, list[list[GridCell]], list[GridCell], list[GridCell]]] = []
     notes: list[tuple[Area, list[GridCell]]] = []
-    for region in sorted(_cut(filled), key=min):
+    for region in _rejoined(_cut(filled), cells):
         area, rows = _region(cells, region)
         lines = [_line(row) for row in rows]
         kept = [i for i, row in enumerate(rows) if lines[i] is None and _filled(row)]
@@ -387,13 +501,14 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
             continue
         first, last = kept[0], kept[-1]
         top, left, _, right = area
-        tables.append(((top + first, left, top + last, right), rows[first:last + 1],
+        tables.append(((top + first, left, top + last, right), [row for row in rows[first:last + 1] if _filled(row)],
                        [line for line in lines[:first] if line], [line for line in lines[last + 1:] if line]))
     if not tables:
         top, left = min(area[0] for area, _ in notes), min(area[1] for area, _ in notes)
         bottom = max(area[2] for area, _ in notes)
+        # one run of lines is a one-column list under its heading; lines apart from each other are notes
         return [Block(sheet.name, (top, left, bottom, left), tuple((line,) for _, lines in notes for line in lines),
-                      header=0)]
+                      header=None if len(notes) == 1 else 0)]
     above: list[list[GridCell]] = [[] for _ in tables]
     below: list[list[GridCell]] = [[] for _ in tables]
     for area, lines in notes:
@@ -402,7 +517,8 @@ def sheet_blocks(sheet: Sheet) -> list[Block]:
     return [
         Block(sheet.name, area, tuple(tuple(row) for row in rows),
               tuple(line.text.strip() for line in above[i] + leading + trailing + below[i]),
-              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)))
+              tuple(_merge_note(merged, text) for merged, text in carried if _inside(merged, area)),
+              header=1 if len(rows) == 1 and not any(is_number(cell.text) for cell in rows[0]) else None)
         for i, (area, rows, leading, trailing) in enumerate(tables)
     ]
 
@@ -444,7 +560,8 @@ def read_sheets(path: Path) -> tuple[list[Sheet], tuple[CellProblem, ...], str]:
     if path.stat().st_size == 0:
         raise DocumentError(f"{path.name}: fichier vide / empty file")
     if suffix == ".ods":
-        return _ods_sheets(path), (), "ods"
+        sheets, problems = _ods_sheets(path)
+        return sheets, problems, "ods"
     sheets, problems = _xlsx_sheets(path)
     return sheets, problems, "xlsx"
 
@@ -461,21 +578,24 @@ def extract_spreadsheet(path: Path, spec: DocumentSpec | None = None) -> Extract
             found.append(_empty_sheet(path.name, sheet))
         for block in blocks:
             title = sheet.name if len(blocks) == 1 else f"{sheet.name} ({block.reference})"
-            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.how))
+            tables.append(block_table(block, path.name, f"T{len(tables) + 1}", title, method, sheet.notes()))
     text = "\n".join(line for table in tables for line in table.context)
     return ExtractedDocument(name=path.name, kind=spec.kind if spec else "generic", text=text,
                              tables=tuple(tables), problems=tuple(found))
 
 
-def block_table(block: Block, document: str, key: str, title: str, method: str, how: str = "") -> ExtractedTable:
+def block_table(block: Block, document: str, key: str, title: str, method: str, notes: str = "") -> ExtractedTable:
     """One block through the shared grid-to-table layer, its problems pointed at their cells."""
-    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {how}" if how else "")
-    grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context)
+    reason = f"bloc {block.reference} de la feuille « {block.sheet} »" + (f", {notes}" if notes else "")
+    grid = SourceGrid(document=document, title=title, rows=block.rows, method=method, context=block.context,
+                      merges=block.merges)
     provenance = Provenance(document=document, title=title, method=method, reason=reason,
                             sheet=block.sheet, area=block.reference)
-    table = table_from_grid(grid, key, provenance, header=block.header)
+    # the lines around the block are already its context: only its header is left to find
+    header = header_rows(grid.texts()) if block.header is None else block.header
+    table = table_from_grid(grid, key, provenance, header=header)
     located = tuple(_locate(problem, table) for problem in table.problems)
-    return replace(table, merges=table.merges + block.merges, problems=located + _numbers_as_text(table))
+    return replace(table, problems=located + _numbers_as_text(table))
 
 
 def _locate(problem: CellProblem, table: ExtractedTable) -> CellProblem:

@@ -18,6 +18,7 @@ from pipeline.outputs import (
 )
 from pipeline.progress import Progress, shown
 from pipeline.run import Limits, default_jobs, notices, run
+from reconcilers.summary_data.totals import Materiality
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -33,6 +34,8 @@ HELP = {
         "max_pages": "refuser un PDF plus long (défaut {default})",
         "max_bytes": "refuser un fichier plus gros, en octets (défaut {default})",
         "max_seconds": "arrêter un document plus long à lire et contrôler, en secondes (défaut {default:g})",
+        "materiality_margin": "déclarations ITIE : écart significatif au-delà de ce %% du total (défaut {default:g})",
+        "materiality_floor": "... et au-delà de ce montant, dans la devise de la déclaration (défaut {default:g})",
         "jobs": "documents lus en parallèle, un processus chacun (défaut {default} : les cœurs de la machine)",
         "quiet": "pas de progression (une ligne par document, barres) ; les problèmes restent affichés",
         "extract": "extraire les tableaux de fichiers, sans spec",
@@ -50,6 +53,8 @@ HELP = {
         "max_pages": "refuse a longer PDF (default {default})",
         "max_bytes": "refuse a bigger file, in bytes (default {default})",
         "max_seconds": "stop a document taking longer to read and check, in seconds (default {default:g})",
+        "materiality_margin": "EITI declarations: a gap is material beyond this %% of the total (default {default:g})",
+        "materiality_floor": "... and beyond this amount, in the declaration's currency (default {default:g})",
         "jobs": "documents read in parallel, one process each (default {default}: the machine's cores)",
         "quiet": "no progress (a line per document, bars); problems are still shown",
         "extract": "extract the tables of files, without a spec",
@@ -87,6 +92,10 @@ def _parser(lang: str = "fr") -> argparse.ArgumentParser:
                              help=text["max_bytes"].format(default=Limits.max_bytes))
     run_command.add_argument("--max-seconds", type=_positive(float), default=Limits.max_seconds,
                              help=text["max_seconds"].format(default=Limits.max_seconds))
+    run_command.add_argument("--materiality-margin", type=_positive(float), default=Materiality.margin_pct,
+                             help=text["materiality_margin"].format(default=Materiality.margin_pct))
+    run_command.add_argument("--materiality-floor", type=_positive(float), default=Materiality.floor,
+                             help=text["materiality_floor"].format(default=Materiality.floor))
     run_command.add_argument("--jobs", "-j", type=_positive(int), default=default_jobs(),
                              help=text["jobs"].format(default=default_jobs()))
     run_command.add_argument("--quiet", "-q", action="store_true", help=text["quiet"])
@@ -129,9 +138,10 @@ def _run(arguments: argparse.Namespace) -> int:
     staged_docs = Path(tempfile.mkdtemp(dir=out_dir, prefix=STAGED_DOCS_PREFIX))
     try:
         limits = Limits(max_bytes=arguments.max_bytes, max_pages=arguments.max_pages, max_seconds=arguments.max_seconds)
+        materiality = Materiality(arguments.materiality_margin, arguments.materiality_floor)
         progress = Progress(arguments.lang) if shown(arguments.quiet) else None
         try:
-            result = run(raw_dir, staged_docs, limits, arguments.jobs, progress)
+            result = run(raw_dir, staged_docs, limits, materiality, jobs=arguments.jobs, listener=progress)
         finally:
             if progress is not None:
                 progress.close()

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -98,6 +98,11 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "numbering": "Numérotation des tableaux", "expectation": "Great Expectations", "alignment": "Alignement budget / activités",
         "source_name": "Sources de financement", "acronym": "Sigles", "formula": "Formules du classeur",
         "cross_footing": "Colonnes de total", "threshold": "Seuils de signification",
+        "declaration_part": "Parties de la déclaration", "agency_total": "Entités : partie 3b / partie 4",
+        "company_total": "Entreprises : partie 3a / partie 5", "stream_total": "Flux : partie 4 / partie 5",
+        "currency": "Devises", "gfs_code": "Codes GFS", "duplicate_line": "Lignes en double",
+        "number_as_text": "Nombres saisis en texte", "required_field": "Champs obligatoires vides",
+        "negative_value": "Valeurs négatives", "declared_count": "Nombres annoncés en partie 1",
     },
     "en": {
         "document": "Reading the document", "extraction": "Unreadable cells", "sum_total": "Totals and sub-totals",
@@ -107,6 +112,11 @@ CHECK_NAMES: dict[str, dict[str, str]] = {
         "numbering": "Table numbering", "expectation": "Great Expectations", "alignment": "Budget / activity alignment",
         "source_name": "Funding sources", "acronym": "Acronyms", "formula": "Workbook formulas",
         "cross_footing": "Total columns", "threshold": "Materiality thresholds",
+        "declaration_part": "Parts of the declaration", "agency_total": "Agencies: Part 3b / Part 4",
+        "company_total": "Companies: Part 3a / Part 5", "stream_total": "Streams: Part 4 / Part 5",
+        "currency": "Currencies", "gfs_code": "GFS codes", "duplicate_line": "Duplicate lines",
+        "number_as_text": "Numbers typed as text", "required_field": "Blank required fields",
+        "negative_value": "Negative values", "declared_count": "Counts stated in Part 1",
     },
 }
 SEVERITIES = ("error", "warning", "info")
@@ -542,10 +552,155 @@ def render_report(result: RunResult, lang: str = "fr") -> str:
                               autoescape=select_autoescape(["html", "j2"]))
     template = environment.get_template("report.html.j2")
     anchors = Anchors()
-    documents = [document_view(d, lang, anchors) for d in result.documents]
-    names = {d.name for d in result.documents}
+    declarations = [declaration_view(r, lang, anchors) for r in result.declarations]
+    parts = {piece.table.document for r in result.declarations for pieces in r.declaration.parts.values()
+             for piece in pieces}
+    documents = [document_view(_without_part_tables(d, parts), lang, anchors) for d in result.documents]
+    names = {d.name for d in result.documents} | {r.declaration.name for r in result.declarations}
     return template.render(
         lang=lang, labels=LABELS[lang], generated_at=result.generated_at, documents=documents,
         run_findings=[finding_view(f, lang, anchors, CellIndex()) for f in result.findings if f.document not in names],
-        evidence_shown=EVIDENCE_SHOWN,
+        evidence_shown=EVIDENCE_SHOWN, declarations=declarations, decl_labels=DECLARATION_LABELS[lang],
+    )
+
+
+def _without_part_tables(run: DocumentRun, parts: set[str]) -> DocumentRun:
+    """A Summary Data part's rows are shown in its declaration's tables, not again cell by cell."""
+    if run.name not in parts:
+        return run
+    return replace(run, reconciliation=None)
+
+
+# --- EITI Summary Data declarations: one section each ------------------------------------------------------
+
+DECLARATION_LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "declarations": "Déclarations ITIE (Summary Data)", "declaration": "Déclaration",
+        "period": "Période", "currency": "Devise", "rule": "Règle de matérialité", "coverage": "Couverture",
+        "coverage_text": "{reconciled} sur {total} de revenus de la partie 4 ({share}) appartiennent à des entités "
+                         "dont le total concorde.",
+        "agencies": "Entités de l’État : total déclaré (partie 3b) et lignes de la partie 4",
+        "companies": "Entreprises : paiements déclarés (partie 3a) et lignes de la partie 5",
+        "streams": "Flux de revenus : partie 4 et partie 5",
+        "classifications": "Classifications GFS : partie 4 et partie 5 (flux classés selon la partie 4)",
+        "name": "Nom", "stated": "Total déclaré", "lines": "Somme des lignes", "count": "Lignes",
+        "difference": "Écart", "status": "Statut", "note": "Remarque", "parts": "Parties lues",
+        "systemic": "Non réconcilié ligne à ligne", "chart": "Entités : total déclaré et somme des lignes",
+        "findings": "Constats", "source_part1": "partie 1", "source_part1-national": "monnaie nationale (partie 1)",
+        "source_part4": "devise la plus utilisée en partie 4",
+        "agrees": "concordant", "differs": "écart", "no_lines": "sans montant", "no_total": "sans total",
+        "not_listed": "absent de la partie 3", "not_comparable": "non comparable", "empty": "rien de déclaré",
+    },
+    "en": {
+        "declarations": "EITI declarations (Summary Data)", "declaration": "Declaration",
+        "period": "Period", "currency": "Currency", "rule": "Materiality rule", "coverage": "Coverage",
+        "coverage_text": "{reconciled} of {total} of Part 4 revenue ({share}) belongs to agencies whose total agrees.",
+        "agencies": "Government agencies: total reported (Part 3b) and Part 4 lines",
+        "companies": "Companies: payments reported (Part 3a) and Part 5 lines",
+        "streams": "Revenue streams: Part 4 and Part 5",
+        "classifications": "GFS classifications: Part 4 and Part 5 (streams classified as in Part 4)",
+        "name": "Name", "stated": "Stated total", "lines": "Sum of lines", "count": "Lines",
+        "difference": "Difference", "status": "Status", "note": "Note", "parts": "Parts read",
+        "systemic": "Not reconciled line by line", "chart": "Agencies: stated total and sum of lines",
+        "findings": "Findings", "source_part1": "Part 1", "source_part1-national": "national currency (Part 1)",
+        "source_part4": "most used currency of Part 4",
+        "agrees": "agrees", "differs": "differs", "no_lines": "no amount", "no_total": "no total",
+        "not_listed": "not in Part 3", "not_comparable": "not comparable", "empty": "nothing reported",
+    },
+}
+
+
+@dataclass
+class ComparisonRow:
+    name: str
+    spellings: str
+    stated: str
+    lines: str
+    count: int
+    difference: str
+    status: str
+    state: str                                 # css: agrees | differs | other
+    note: str
+
+
+@dataclass
+class DeclarationView:
+    name: str
+    anchor: str
+    verdict: str
+    reason: str
+    counts: dict[str, int]
+    period: str
+    currency: str
+    rule: str
+    coverage: str
+    parts: list[tuple[str, str]]
+    agencies: list[ComparisonRow]
+    companies: list[ComparisonRow]
+    streams: list[ComparisonRow]
+    classifications: list[ComparisonRow]
+    systemic: list[FindingView]
+    chart: ChartView | None
+    failed: list[tuple[str, list[FindingView]]]
+    passed: list[tuple[str, list[FindingView]]]
+    passed_count: int
+
+
+def _comparison_rows(items: Iterable[Any], lang: str) -> list[ComparisonRow]:
+    words = DECLARATION_LABELS[lang]
+    rows = []
+    for item in sorted(items, key=lambda c: -abs(c.difference or 0.0)):
+        state = item.status if item.status in ("agrees", "differs") else "other"
+        note = item.note_fr if lang == "fr" else item.note_en
+        rows.append(ComparisonRow(
+            name=item.subject, spellings=" / ".join(s for s in item.spellings if s != item.subject),
+            stated=show(item.stated, item.currency, lang), lines=show(item.lines, item.currency, lang),
+            count=item.line_count, difference="" if item.difference is None else signed(item.difference, item.currency, lang),
+            status=words[item.status], state=state, note=note))
+    return rows
+
+
+def declaration_view(result: Any, lang: str, anchors: Anchors) -> DeclarationView:
+    """One declaration's section: verdict, materiality rule, coverage, the tables of agencies, companies and
+    streams, the systemic findings first, then every other finding by check."""
+    from reconcilers.summary_data.template import template
+    words = DECLARATION_LABELS[lang]
+    declaration = result.declaration
+    views = [finding_view(f, lang, anchors, CellIndex()) for f in result.findings]
+    failed = [v for v in views if v.finding.status == "fail"]
+    pseudo = DocumentRun(declaration.name, "eiti-summary-data", None, "ok", None, result.findings)
+    state, reason = verdict(pseudo)
+    counts = Counter(v.finding.severity for v in failed)
+    currencies = result.currencies
+    rate = f" — 1 USD = {format_number(currencies.rate, lang)} {currencies.declared}" if currencies.rate else ""
+    currency = f"{currencies.declared} ({words['source_' + currencies.source]}){rate}"
+    margin, floor = result.materiality.margin_pct, result.materiality.floor
+    rule = (f"écart significatif au-delà de {format_number(margin, 'fr')} % du total et de "
+            f"{format_quantity(floor, currencies.declared, 'fr')}" if lang == "fr" else
+            f"a gap is material beyond {format_number(margin, 'en')}% of the total and "
+            f"{format_quantity(floor, currencies.declared, 'en')}")
+    coverage = ""
+    if result.coverage is not None:
+        coverage = words["coverage_text"].format(
+            reconciled=format_quantity(result.revenue_reconciled, currencies.declared, lang),
+            total=format_quantity(result.revenue_total, currencies.declared, lang),
+            share=format_quantity(100 * result.coverage, "%", lang))
+    titles = template()[1]
+    parts = [(titles[p].title_fr if lang == "fr" else titles[p].title_en,
+              ", ".join(dict.fromkeys(piece.table.document for piece in pieces)))
+             for p, pieces in sorted(declaration.parts.items(), key=lambda kv: list(titles).index(kv[0]))]
+    pairs = [_pair(c.subject, c.stated, c.lines, c.currency, lang, c.status != "agrees")
+             for c in result.agencies if c.stated is not None and c.lines is not None]
+    chart = ChartView(words["chart"], paired_bars(pairs, words["chart"], words["stated"], words["lines"])) if pairs else None
+    systemic = [v for v in failed if v.finding.field == "systemic"]
+    return DeclarationView(
+        name=declaration.name, anchor=anchors("declaration", declaration.name), verdict=state, reason=reason,
+        counts={s: counts.get(s, 0) for s in SEVERITIES},
+        period=f"{declaration.start or '?'} – {declaration.end or '?'}", currency=currency, rule=rule,
+        coverage=coverage, parts=parts, agencies=_comparison_rows(result.agencies, lang),
+        companies=_comparison_rows(result.companies, lang), streams=_comparison_rows(result.streams, lang),
+        classifications=_comparison_rows(result.classifications, lang),
+        systemic=systemic, chart=chart, failed=group_by_check(v for v in failed if v not in systemic),
+        passed=group_by_check(v for v in views if v.finding.status == "pass"),
+        passed_count=len(views) - len(failed),
     )

@@ -26,11 +26,14 @@ from expectations.suites import run_suites, suites_for
 from extractors.readers import ReadOptions, read
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
+from pipeline.declarations import check_declarations, is_summary_data
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
 from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
 from reconcilers.finding import Finding, Location
+from reconcilers.summary_data.checks import DeclarationResult
+from reconcilers.summary_data.totals import Materiality
 
 
 # Imported by the run only after the documents are read (see `_import_meanwhile`).
@@ -93,6 +96,7 @@ class RunResult:
     findings: tuple[Finding, ...]                # every finding of the run, documents' and specs'
     data_docs: Path | None = None
     specs: tuple[str, ...] = field(default=())
+    declarations: tuple[DeclarationResult, ...] = ()   # EITI Summary Data declarations found among the documents
 
 
 def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDocument:
@@ -116,8 +120,8 @@ class Listener(Protocol):
     def finished(self, outcome: DocumentRun) -> None: ...
 
 
-def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(), jobs: int = 1,
-        listener: Listener | None = None) -> RunResult:
+def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
+        materiality: Materiality = Materiality(), jobs: int = 1, listener: Listener | None = None) -> RunResult:
     """Every document of `raw_dir` read and checked (`jobs` at a time, each in a worker process when
     jobs > 1), then Great Expectations over all of them; `listener` hears of each document as it
     completes. The result does not depend on `jobs`: documents stay in discovery order."""
@@ -135,16 +139,19 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(), jo
     suites = []
     for outcome in documents:
         findings += outcome.findings
-        if outcome.reconciliation is not None:
+        if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             suites += suites_for(outcome.reconciliation)
     expectation_findings = run_suites(suites, data_docs_dir)
     findings += expectation_findings
     documents = [_with_expectations(d, expectation_findings) for d in documents]
     findings = _in_sheets(findings, documents)
+    declarations, loose = check_declarations(
+        (d.reconciliation.document for d in documents if d.reconciliation is not None), materiality)
+    findings += loose + [f for declaration in declarations for f in declaration.findings]
     return RunResult(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=tuple(documents), findings=tuple(_unique_ids(findings)),
-        data_docs=data_docs_dir, specs=tuple(s.path.name for s in specs),
+        data_docs=data_docs_dir, specs=tuple(s.path.name for s in specs), declarations=tuple(declarations),
     )
 
 

@@ -12,7 +12,10 @@ from reconcilers.rules import TableRule
 CHECKS = (
     "sum_total", "row_arithmetic", "cross_table", "twin_table", "name_match", "coverage",
     "percentage", "claim", "extraction", "alignment", "source_name", "acronym", "expectation",
-    "document", "unit_equivalence", "numbering", "cross_footing", "threshold", "formula",
+    "document", "unit_equivalence", "numbering", "formula", "cross_footing", "threshold",
+    # EITI Summary Data declarations (reconcilers/summary_data)
+    "declaration_part", "agency_total", "company_total", "stream_total", "currency", "gfs_code",
+    "duplicate_line", "number_as_text", "required_field", "negative_value", "declared_count",
 )
 SEVERITIES = ("error", "warning", "info")
 

@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-import pandas as pd
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 
@@ -23,7 +22,7 @@ from extractors.quantity import format_number
 from extractors.source import CellSource
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location
-from reconcilers.finding import Finding
+from reconcilers.finding import Finding, Location
 
 CHECK = "formula"
 _TOTAL_KINDS = ("total", "subtotal")
@@ -33,6 +32,7 @@ _SUM = re.compile(
 )
 _REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
 _RELATIVE = re.compile(r"R(\[-?\d+\]|\d+)C(\[-?\d+\]|\d+)")
+_RECURRENT = re.compile(r"R\[-\d+\]C\[0\]")   # a formula reading its own column rows above (a running total)
 _MIN_FORMULA_PEERS = 2          # a total typed among at least this many formula totals
 _MIN_COLUMN_FORMULAS = 3        # a figure typed in a column computed by at least this many formulas
 _TYPED_SHARE = 0.2              # ... and holding at most this share of typed figures
@@ -81,8 +81,11 @@ def _cells(table: ExtractedTable) -> dict[tuple[int, str], _Cell]:
 
 
 def _value(table: ExtractedTable, cell: _Cell) -> float:
-    value = pd.to_numeric(pd.Series([table.values.at[cell.index, cell.key]]), errors="coerce").iloc[0]
-    return float(value)
+    """The cell's number, NaN when it holds none (a marker such as DNP, a percentage kept as text)."""
+    try:
+        return float(table.values.at[cell.index, cell.key])
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _block_above(table: ExtractedTable, index: int) -> list[int]:
@@ -96,23 +99,25 @@ def _block_above(table: ExtractedTable, index: int) -> list[int]:
     return rows[::-1]
 
 
-def _location(table: ExtractedTable, cell: _Cell):
+def _location(table: ExtractedTable, cell: _Cell) -> Location:
     return replace(cell_location(table, cell.index, cell.key), text=cell.source.formula or table.cells.at[cell.index, cell.key])
 
 
+def _where(table: ExtractedTable, cell: _Cell) -> str:
+    """`Total — Montant`: the row and column a message is about."""
+    return f"{table.cells.at[cell.index, ROW_LABEL]} — {table.column(cell.key).label}"
+
+
 def _finding(table: ExtractedTable, cell: _Cell, status: str, severity: str, expected: object, observed: object,
-             fr: str, en: str, evidence: tuple = (), what: str = "") -> Finding:
+             fr: str, en: str, what: str, read: list[_Cell] | None = None) -> Finding:
+    """A finding on one cell, with the other cells the check read as its evidence."""
     return Finding(
         document=table.provenance.document, check=CHECK, status=status, severity=severity,
         subject=str(table.cells.at[cell.index, ROW_LABEL]), field=table.column(cell.key).label,
         expected=expected, observed=observed, tables=(table.provenance.title,),
-        location=_location(table, cell), evidence=evidence, message_fr=fr, message_en=en,
-        key=f"{table.key}-{cell.source.cell}-{what}",
+        location=_location(table, cell), evidence=tuple(_location(table, c) for c in read or ()),
+        message_fr=fr, message_en=en, key=f"{table.key}-{cell.source.cell}-{what}",
     )
-
-
-def _amount(value: float, lang: str) -> str:
-    return format_number(value, lang)
 
 
 def _errors(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[Finding]:
@@ -121,11 +126,11 @@ def _errors(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[
     for cell in cells.values():
         if cell.source.formula and cell.source.stored == "error":
             result = table.cells.at[cell.index, cell.key]
-            where = f"{table.cells.at[cell.index, ROW_LABEL]} — {table.column(cell.key).label}"
+            where = _where(table, cell)
             findings.append(_finding(
                 table, cell, "fail", "error", None, result,
                 f"{where} : {cell.source.cell} {cell.source.formula} donne l'erreur {result}.",
-                f"{where}: {cell.source.cell} {cell.source.formula} gives the error {result}.", what="error"))
+                f"{where}: {cell.source.cell} {cell.source.formula} gives the error {result}.", "error"))
     return findings
 
 
@@ -150,24 +155,25 @@ def _sum_ranges(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> l
         left_out = [b for b in block if not first <= b.row <= last and not math.isnan(_value(table, b))]
         counted_twice = [c for r in range(first, last + 1) if (c := by_row.get((r, cell.column))) is not None
                          and kinds.iloc[c.index] in _TOTAL_KINDS and c is not cell
-                         and (c.source.formula or not math.isnan(_value(table, c)))]
-        where = f"{table.cells.at[cell.index, ROW_LABEL]} — {table.column(cell.key).label}"
+                         and (c.source.formula or not math.isnan(_value(table, c)))
+                         and not (_is_subtotal(cell) and _is_subtotal(c))]
+        where = _where(table, cell)
         if stated == expected:
             findings.append(_finding(
                 table, cell, "pass", "error", expected, stated,
                 f"{where} : {cell.source.formula} couvre exactement son bloc {expected}.",
-                f"{where}: {cell.source.formula} covers exactly its block {expected}.", what="range"))
+                f"{where}: {cell.source.formula} covers exactly its block {expected}.", "range"))
         elif left_out:
             amount = math.fsum(_value(table, b) for b in left_out)
-            names = ", ".join(f"{b.source.cell} ({_amount(_value(table, b), 'fr')})" for b in left_out)
-            names_en = ", ".join(f"{b.source.cell} ({_amount(_value(table, b), 'en')})" for b in left_out)
+            names = ", ".join(f"{b.source.cell} ({format_number(_value(table, b), 'fr')})" for b in left_out)
+            names_en = ", ".join(f"{b.source.cell} ({format_number(_value(table, b), 'en')})" for b in left_out)
             findings.append(_finding(
                 table, cell, "fail", "error" if amount else "warning", expected, stated,
                 f"{where} : {cell.source.formula} ne couvre pas tout son bloc {expected} ; "
-                f"{names} n'est pas compté (total faussé de {_amount(amount, 'fr')}).",
+                f"{names} n'est pas compté (total faussé de {format_number(amount, 'fr')}).",
                 f"{where}: {cell.source.formula} does not cover its whole block {expected}; "
-                f"{names_en} is left out (total off by {_amount(amount, 'en')}).",
-                evidence=tuple(_location(table, b) for b in left_out), what="range"))
+                f"{names_en} is left out (total off by {format_number(amount, 'en')}).",
+                "range", left_out))
         elif counted_twice:
             names = ", ".join(c.source.cell or "" for c in counted_twice)
             findings.append(_finding(
@@ -176,12 +182,18 @@ def _sum_ranges(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> l
                 f"sous-total {names} (compté deux fois).",
                 f"{where}: {cell.source.formula} runs past its block {expected} and also adds the "
                 f"sub-total {names} (counted twice).",
-                evidence=tuple(_location(table, c) for c in counted_twice), what="range"))
+                "range", counted_twice))
     return findings
 
 
+def _is_subtotal(cell: _Cell) -> bool:
+    """A `SUBTOTAL` formula: another `SUBTOTAL` inside its range is skipped by Excel itself."""
+    return (cell.source.formula or "").upper().replace(" ", "").startswith("=SUBTOTAL(")
+
+
 def _typed_totals(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[Finding]:
-    """A total typed in where the other totals of its row and column are formulas."""
+    """A total typed in where the other totals of its row and column are formulas (recomputed from
+    its rows when it closes the first block of a column of amounts)."""
     findings = []
     kinds = table.values[ROW_KIND]
     totals = [c for c in cells.values() if kinds.iloc[c.index] in _TOTAL_KINDS and (c.typed or c.source.formula)]
@@ -190,23 +202,32 @@ def _typed_totals(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) ->
         formulas = [c for c in peers if c.source.formula]
         if len(formulas) < _MIN_FORMULA_PEERS or len(formulas) <= 2 * (len(peers) - len(formulas)):
             continue
-        items = [cells.get((i, cell.key)) for i in _block_above(table, cell.index)]
-        parts = [_value(table, c) for c in items if c is not None]
         stated = _value(table, cell)
-        expected = math.fsum(p for p in parts if not math.isnan(p)) if parts and not all(map(math.isnan, parts)) else None
-        where = f"{table.cells.at[cell.index, ROW_LABEL]} — {table.column(cell.key).label}"
+        expected = _items_sum(table, cells, cell)
+        where = _where(table, cell)
         shown = ", ".join(f"{c.source.cell} {c.source.formula}" for c in formulas[:3])
         off = expected is not None and abs(expected - stated) > 1e-6 * max(1.0, abs(expected))
-        sums_fr = f" ; la somme des {len(parts)} lignes au-dessus donne {_amount(expected, 'fr')}" if expected is not None else ""
-        sums_en = f"; the {len(parts)} rows above add up to {_amount(expected, 'en')}" if expected is not None else ""
+        sums_fr = f" ; la somme des lignes au-dessus donne {format_number(expected, 'fr')}" if expected is not None else ""
+        sums_en = f"; the rows above add up to {format_number(expected, 'en')}" if expected is not None else ""
         findings.append(_finding(
             table, cell, "fail", "error" if off else "warning", expected, stated,
-            f"{where} : {cell.source.cell} est saisi à la main ({_amount(stated, 'fr')}) alors que les totaux "
+            f"{where} : {cell.source.cell} est saisi à la main ({format_number(stated, 'fr')}) alors que les totaux "
             f"voisins sont des formules ({shown}){sums_fr}.",
-            f"{where}: {cell.source.cell} is typed in ({_amount(stated, 'en')}) while the totals next to it "
+            f"{where}: {cell.source.cell} is typed in ({format_number(stated, 'en')}) while the totals next to it "
             f"are formulas ({shown}){sums_en}.",
-            evidence=tuple(_location(table, c) for c in formulas[:3]), what="typed-total"))
+            "typed-total", formulas[:3]))
     return findings
+
+
+def _items_sum(table: ExtractedTable, cells: dict[tuple[int, str], _Cell], total: _Cell) -> float | None:
+    """The sum of the items above a total, when that is surely what it should be: the items run up
+    to the header (no sub-total above), hold figures, and the column is not one of percentages."""
+    rows = _block_above(table, total.index)
+    if not rows or rows[0] != 0 or str(table.cells.at[total.index, total.key]).endswith("%"):
+        return None
+    parts = [_value(table, c) for i in rows if (c := cells.get((i, total.key))) is not None]
+    figures = [p for p in parts if not math.isnan(p)]
+    return math.fsum(figures) if figures else None
 
 
 def _typed_among_formulas(table: ExtractedTable, cells: dict[tuple[int, str], _Cell]) -> list[Finding]:
@@ -217,22 +238,27 @@ def _typed_among_formulas(table: ExtractedTable, cells: dict[tuple[int, str], _C
         column_cells = [c for c in cells.values() if c.key == column.key and kinds.iloc[c.index] == "item"]
         formulas = [c for c in column_cells if c.source.formula]
         typed = [c for c in column_cells if c.typed]
-        shapes = Counter(relative(c.source.formula or "", c.row, c.column) for c in formulas)
-        if (len(formulas) < _MIN_COLUMN_FORMULAS or len(shapes) != 1 or not typed
+        if (len(formulas) < _MIN_COLUMN_FORMULAS or not typed
                 or len(typed) > _TYPED_SHARE * (len(formulas) + len(typed))):
             continue
+        shapes = Counter(relative(c.source.formula or "", c.row, c.column) for c in formulas)
+        if len(shapes) != 1:
+            continue
         shape = next(iter(shapes))
+        recurrent = _RECURRENT.search(shape) is not None
         for cell in typed:
+            if recurrent and cell.row < min(c.row for c in formulas):
+                continue                     # the opening figure a running formula starts from
             expected = "=" + absolute(shape, cell.row, cell.column)
             stated = table.cells.at[cell.index, cell.key]
-            where = f"{table.cells.at[cell.index, ROW_LABEL]} — {column.label}"
+            where = _where(table, cell)
             findings.append(_finding(
                 table, cell, "fail", "warning", expected, stated,
                 f"{where} : {cell.source.cell} est saisi à la main ({stated}) dans une colonne dont les "
                 f"{len(formulas)} autres lignes calculent {formulas[0].source.formula} (ici {expected}).",
                 f"{where}: {cell.source.cell} is typed in ({stated}) in a column whose {len(formulas)} other "
                 f"rows compute {formulas[0].source.formula} (here {expected}).",
-                evidence=tuple(_location(table, c) for c in formulas[:3]), what="typed-in-column"))
+                "typed-in-column", formulas[:3]))
     return findings
 
 

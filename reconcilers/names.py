@@ -101,12 +101,14 @@ def link_entities(
                 continue
             taken_groups.add(group_index)
             placed[mention_index] = group_index
-        existing = len(groups)
+        best_of: dict[int, tuple[float, int]] = {}
+        for score, group_index, mention_index in pairs:     # sorted best first: the first seen is the best
+            best_of.setdefault(mention_index, (score, group_index))
         for index, mention in enumerate(mentions):
             if index in placed:
                 groups[placed[index]].append((mention, 0.0))
                 continue
-            best = max(((s, g) for s, g, i in pairs if i == index and g < existing), default=None)
+            best = best_of.get(index)
             if best and best[0] >= threshold - near_miss_margin:
                 near.append(NearMiss(mention, _canonical(groups[best[1]]), best[0]))
             groups.append([(mention, 0.0)])

@@ -4,6 +4,7 @@ headers, a total typed among formulas, a SUM that stops short)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import zipfile
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors.readers import read
 from extractors.spreadsheet import extract_spreadsheet, number_text, sniff_delimiter
@@ -124,7 +127,7 @@ def _with_cached_values(path: Path, values: dict[str, float | str]) -> None:
     xml = parts[sheet].decode()
     for cell, value in values.items():
         kind = ' t="e"' if str(value).startswith("#") else ""
-        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
+        xml, count = re.subn(rf'<c r="{cell}"([^>]*>\s*<f>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)', rf'<c r="{cell}"{kind}\g<1><v>{value}</v>', xml)
         assert count == 1, cell
     parts[sheet] = xml.encode()
     with zipfile.ZipFile(path, "w") as target:
@@ -165,8 +168,7 @@ def test_workbook_blocks_notes_merged_header_and_both_values(tmp_path: Path) -> 
     assert payments.context == ("Paiements des sociétés minières 2023 (FCFA)", "Source : déclarations ITIE 2023")
     assert [c.label for c in payments.columns] == ["Société", "Montants déclarés Gouvernement",
                                                   "Montants déclarés Entreprise", "Écart"]
-    [merged_cell] = [merge for merge in payments.merges if "B2:C2" in merge]     # the header's two lines are said too
-    assert "Montants déclarés" in merged_cell
+    assert [m for m in payments.merges if "B2:C2" in m] == [m for m in payments.merges if "fusionnée" in m] != []
     assert list(payments.cells[ROW_LABEL]) == ["SOMILO", "Resolute", "B2Gold", "Randgold", "Wagner", "Total"]
     # the cached value and the formula of the same cell
     total = payments.sources.at[5, "c1"]
@@ -192,6 +194,25 @@ def test_formula_findings(tmp_path: Path) -> None:
     # the run's checks include them, under their own name
     checks = [f for f in reconcile(document, None, None).findings if f.check == "formula"]
     assert len(checks) == 5
+
+
+def test_blank_row_before_the_total_and_spacer_column(tmp_path: Path) -> None:
+    """A header, a blank row, the items, a blank row, the total; a blank spacer column: one table."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Recettes"
+    sheet["A1"], sheet["B1"], sheet["D1"] = "Flux", "Montant", "Part"
+    for r, (flux, amount) in enumerate([("Redevance", 60), ("Taxe", 40)], start=3):
+        sheet[f"A{r}"], sheet[f"B{r}"], sheet[f"D{r}"] = flux, amount, f"=B{r}/B$6"
+    sheet["A6"], sheet["B6"], sheet["D6"] = "Total", "=SUM(B3:B4)", "=SUM(D3:D4)"
+    path = tmp_path / "espaces.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    assert len(document.tables) == 1
+    table = document.tables[0]
+    assert table.provenance.area == "A1:D6" and [c.label for c in table.columns] == ["Flux", "Montant", "c2", "Part"]
+    assert list(table.cells[ROW_LABEL]) == ["Redevance", "Taxe", "Total"]
+    assert [(f.location.cell, f.status) for f in check_formulas(table)] == [("B6", "pass"), ("D6", "pass")]
 
 
 def test_sum_counting_a_subtotal_twice(tmp_path: Path) -> None:
@@ -250,6 +271,14 @@ def test_csv_windows_1252_semicolons(tmp_path: Path) -> None:
     assert [p.severity for p in document.problems] == ["info"] and "Windows-1252" in document.problems[0].reason_fr
 
 
+def test_csv_excel_sep_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("sep=;\nFlux;Montant\nRedevance;1,5\n", encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == ["Flux", "Montant"] and table.values.at[0, "c1"] == 1.5
+    assert table.sources.at[0, "c1"].address() == "export!B2"
+
+
 @pytest.mark.parametrize(("text", "delimiter"), [
     ('a,b,c\n1,"2,5",3\n', ","), ("a;b;c\n1;2,5;3\n", ";"), ("a\tb\n1\t2\n", "\t"), ("a|b\n1|2\n", "|"),
 ])
@@ -274,7 +303,12 @@ def test_ods_read(tmp_path: Path) -> None:
         '<table:table-cell office:value-type="string"><text:p>Montant</text:p></table:table-cell></table:table-row>'
         '<table:table-row><table:table-cell office:value-type="string"><text:p>Redevance</text:p></table:table-cell>'
         '<table:table-cell office:value-type="float" office:value="1500.5"><text:p>1500,5</text:p></table:table-cell>'
-        '</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>'
+        '</table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>Taxe</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="float" office:value="200"><text:p>200</text:p>'
+        '</table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string">'
+        '<text:p>Total</text:p></table:table-cell><table:table-cell table:formula="of:=SUM([.B2:.B3])" '
+        'office:value-type="float" office:value="1700.5"><text:p>1700,5</text:p></table:table-cell></table:table-row>'
+        '</table:table></office:spreadsheet></office:body></office:document-content>'
     )
     path = tmp_path / "recettes.ods"
     with zipfile.ZipFile(path, "w") as archive:
@@ -287,8 +321,11 @@ def test_ods_read(tmp_path: Path) -> None:
                          '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
                          'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
     table = read(path, None).tables[0]
-    assert table.provenance.method == "ods" and table.values.at[0, "c1"] == 1500.5
+    assert table.provenance.method == "ods" and list(table.values["c1"]) == [1500.5, 200.0, 1700.5]
     assert table.sources.at[0, "c1"].address() == "Recettes!B2"
+    # the formula is read from the file's XML, written the spreadsheet way, and checked
+    assert table.sources.at[2, "c1"].formula == "=SUM(B2:B3)"
+    assert [(f.location.cell, f.status) for f in check_formulas(table)] == [("B4", "pass")]
 
 
 @pytest.mark.parametrize(("name", "data", "said"), [
@@ -325,3 +362,89 @@ def test_sheet_of_lines_only_is_kept(tmp_path: Path) -> None:
     assert list(lines.cells["c0"]) == ["Données collectées par l'Administrateur Indépendant", "Période : 2023"]
     assert [source.address() for source in lines.sources["c0"]] == ["Notes!B2", "Notes!B4"]
     assert "hidden sheet" in document.tables[2].provenance.reason
+
+
+def test_formula_checks_stay_silent_on_legitimate_layouts(tmp_path: Path) -> None:
+    """A running balance typed on its first row, a SUBTOTAL over SUBTOTALs, a percentage total:
+    nothing to report."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Mois", "Recette", "Cumul"])
+    sheet.append(["Janvier", 10, 10])
+    for r, month in enumerate(["Février", "Mars", "Avril", "Mai", "Juin", "Juillet"], start=3):
+        sheet.append([month, 5 * r, f"=C{r - 1}+B{r}"])
+    sheet.append(["Sous-total", "=SUBTOTAL(9,B2:B8)", ""])
+    sheet.append(["Août", 7, ""])
+    sheet.append(["Total", "=SUBTOTAL(9,B2:B10)", ""])
+    path = tmp_path / "cumul.xlsx"
+    workbook.save(path)
+    findings = check_formulas(extract_spreadsheet(path).tables[0])
+    assert [f for f in findings if f.status == "fail"] == []
+    assert [(f.location.cell, f.status) for f in findings] == [("B9", "pass")]
+
+
+@pytest.mark.parametrize(("text", "labels", "rows"), [
+    ("Société,Flux,Montant\n", ["Société", "Flux", "Montant"], []),        # a header and nothing declared
+    ("Société\nSOMILO\nResolute\n", ["Société"], ["SOMILO", "Resolute"]),  # one column under its heading
+])
+def test_csv_shapes(tmp_path: Path, text: str, labels: list[str], rows: list[str]) -> None:
+    path = tmp_path / "forme.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read(path, None).tables[0]
+    assert [c.label for c in table.columns] == labels and list(table.cells["c0"]) == rows
+
+
+@pytest.mark.parametrize(("openformula", "excel"), [
+    ("of:=SUM([.C2:.C6])", "=SUM(C2:C6)"),
+    ("of:=[.B4]-[.C4]", "=B4-C4"),
+    ("of:=SUM([$Feuille2.A1:.A3];[.$B$2])", "=SUM(Feuille2!A1:A3,$B$2)"),
+])
+def test_ods_formula_written_the_spreadsheet_way(openformula: str, excel: str) -> None:
+    from extractors.spreadsheet import excel_formula
+
+    assert excel_formula(openformula) == excel
+
+
+_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéè", min_size=3, max_size=8)
+_CELL = st.one_of(st.none(), st.none(), _WORDS, st.integers(-10**9, 10**9),
+                  st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(_CELL, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_nothing_of_a_sheet_is_lost(tmp_path: Path, grid: list[list[object]]) -> None:
+    """Whatever the layout, every stored word of a sheet comes out as a cell, a column label or a
+    context line, and every stored number as a cell or a label (never dropped, never a crash)."""
+    workbook = openpyxl.Workbook()
+    for row in grid:
+        workbook.active.append(row)
+    path = tmp_path / "aleatoire.xlsx"
+    workbook.save(path)
+    document = extract_spreadsheet(path)
+    said = [text for table in document.tables for column in table.columns
+            for text in (column.label, *table.cells[column.key])] + [line for t in document.tables for line in t.context]
+    stored = openpyxl.load_workbook(path).active            # what the file holds (openpyxl rounds some floats)
+    for value in (cell.value for row in stored.iter_rows() for cell in row if cell.value is not None):
+        shown = number_text(value) if isinstance(value, int | float) else value
+        assert any(shown in text for text in said), shown
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(grid=st.lists(st.lists(st.one_of(st.just(""), _WORDS, st.integers(-10**6, 10**6).map(str)), min_size=1,
+                              max_size=6), min_size=1, max_size=8),
+       delimiter=st.sampled_from(list(",;\t|")))
+def test_nothing_of_a_csv_is_lost(tmp_path: Path, grid: list[list[str]], delimiter: str) -> None:
+    path = tmp_path / "aleatoire.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(grid)
+    if not any(text for row in grid for text in row):        # blank lines or quoted empty fields only
+        try:
+            assert read(path, None).tables == ()
+        except DocumentError as error:
+            assert "fichier vide" in str(error)
+        return
+    document = read(path, None)
+    said = [text for table in document.tables for column in table.columns
+            for text in (column.label, *table.cells[column.key])] + [line for t in document.tables for line in t.context]
+    for text in (t for row in grid for t in row if t):
+        assert any(text in shown for shown in said), text
