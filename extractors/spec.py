@@ -26,13 +26,17 @@ def find_by_key(items: Iterable[Keyed], key: str, owner: str) -> Keyed:
     raise KeyError(f"{owner} has no {key!r}")
 
 
+SPEC_RECORD = {"extra": "forbid"}    # pydantic config: a spec is validated when it loads, a misspelt key is an error
 COLUMN_TYPES = ("text", "name", "area", "money", "money_millions", "count", "number", "percent", "flag")
 LAYOUTS = ("numbered", "labelled", "tsv")
+ROW_KINDS = ("item", "subtotal", "total")
 
 
 @dataclass(frozen=True)
 class ColumnSpec:
     """One column: how its cells are recognised in a flattened row and how they are parsed."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     key: str
     label: str
@@ -55,6 +59,8 @@ class ColumnSpec:
 class RowSpec:
     """A row of a labelled table (no row numbers): found by its label."""
 
+    __pydantic_config__ = SPEC_RECORD
+
     key: str
     label: str                       # regex that starts the row
     kind: str = "item"               # item | subtotal | total
@@ -66,6 +72,8 @@ class RowSpec:
 class TotalRowSpec:
     """The row that closes a numbered table ("TOTAL BIENS AFFECTEES …", or a bare figure)."""
 
+    __pydantic_config__ = SPEC_RECORD
+
     label: str = ""                  # regex; empty when the total stands with no label
     columns: tuple[str, ...] = ()    # the columns it fills, in order
 
@@ -73,6 +81,8 @@ class TotalRowSpec:
 @dataclass(frozen=True)
 class TableSpec:
     """One table of a document, as its spec describes it."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     key: str
     caption: str                     # regex matching the caption in the text

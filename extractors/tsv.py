@@ -27,25 +27,28 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Literal
+
+from pydantic import TypeAdapter
 
 from extractors.captions import missing_table
 from extractors.conservation import unaccounted_problems
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
-from extractors.spec import TableSpec
+from extractors.spec import ROW_KINDS, SPEC_RECORD, TableSpec
 from extractors.table import ROW_LABEL, CellProblem, ExtractedTable, Provenance
 
 _TAG = re.compile(r"<[^>]+>")
 _BOLD = re.compile(r"<(?:b|strong)\b", re.IGNORECASE)
 _BREAK = re.compile(r"\n[ \t]*\n")
 _FIELD = re.compile(r"\{(\w+)\}")
-_KINDS = ("item", "subtotal", "total")
 
 
 @dataclass(frozen=True)
 class KindRule:
     """When a row is not an item: all the given conditions hold."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     kind: str
     match: str | None = None            # regex on the row's text (or on `column`'s text)
@@ -55,13 +58,15 @@ class KindRule:
     last: bool = False                  # only the last row meeting the other conditions
 
     def __post_init__(self) -> None:
-        if self.kind not in _KINDS:
+        if self.kind not in ROW_KINDS:
             raise ValueError(f"tsv kind rule: unknown kind {self.kind!r}")
 
 
 @dataclass(frozen=True)
 class Continuation:
     """A row after a page break that carries on the row before it, cell by cell."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     after_break: bool = True
     empty: tuple[str, ...] = ()         # columns that stay empty in a continuation
@@ -79,56 +84,57 @@ class Part:
 
 
 @dataclass(frozen=True)
-class TsvOptions:
-    """The `options` of a tsv table, checked once so that a typo in a spec is an error."""
+class JoinSpec:
+    """`join:` as a spec writes it: the second half's anchors and where its columns stand."""
 
-    main: Part
-    join: Part | None = None
-    short_rows: str = "left"
+    __pydantic_config__ = SPEC_RECORD
+
+    positions: dict[str, int]
+    header: str | None = None
+    end: str | None = None
+    width: int = 0
+
+    def part(self) -> Part:
+        return Part(self.header, self.end, self.positions, self.width or max(self.positions.values()) + 1)
+
+
+@dataclass(frozen=True)
+class TsvOptions:
+    """Every key the `options:` of a tsv table accepts, with its type. A spec is validated
+    against it when it loads (pipeline.specs), so that a misspelt key is a spec error."""
+
+    __pydantic_config__ = SPEC_RECORD
+
+    positions: dict[str, int] | None = None
+    width: int = 0
+    join: JoinSpec | None = None
+    short_rows: Literal["left", "right"] = "left"
     kinds: tuple[KindRule, ...] = ()
     block_column: str | None = None
     span_block: tuple[str, ...] = ()
     bold_column: str | None = None
     continuation: Continuation | None = None
     required: tuple[str, ...] = ()
-    labels: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    labels: dict[Literal["item", "subtotal", "total"], str | tuple[str, ...]] = field(default_factory=dict, hash=False)
 
     @classmethod
     def of(cls, spec: TableSpec) -> TsvOptions:
-        options = dict(spec.options)
-        known = {"positions", "width", "join", "short_rows", "kinds", "block_column", "span_block",
-                 "bold_column", "continuation", "required", "labels"}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"table {spec.key}: unknown tsv option(s) {sorted(unknown)}")
-        synthetic = {options.get("block_column"), options.get("bold_column")}
-        join = options.get("join")
-        joined = set((join or {}).get("positions", {}))
+        """The table's options, typed (a ValueError naming the key for one it does not accept)."""
+        return _OPTIONS.validate_python(spec.options)
+
+    def main(self, spec: TableSpec) -> Part:
+        """The first half's range and columns: the spec's cell columns in order unless `positions` says."""
+        synthetic = {self.block_column, self.bold_column}
+        joined = set(self.join.positions) if self.join else set()
         cell_columns = [c.key for c in spec.columns if c.key not in synthetic and c.key not in joined]
-        positions = dict(options.get("positions") or {k: i for i, k in enumerate(cell_columns)})
-        main = Part(spec.header, spec.end, positions, int(options.get("width", 0)) or max(positions.values()) + 1)
-        return cls(
-            main=main,
-            join=_part(join) if join else None,
-            short_rows=options.get("short_rows", "left"),
-            kinds=tuple(KindRule(**{**rule, "only": tuple(rule.get("only", ()))}) for rule in options.get("kinds", ())),
-            block_column=options.get("block_column"),
-            span_block=tuple(options.get("span_block", ())),
-            bold_column=options.get("bold_column"),
-            continuation=_continuation(options["continuation"]) if options.get("continuation") else None,
-            required=tuple(options.get("required", ())),
-            labels={kind: (t,) if isinstance(t, str) else tuple(t) for kind, t in (options.get("labels") or {}).items()},
-        )
+        positions = self.positions or {k: i for i, k in enumerate(cell_columns)}
+        return Part(spec.header, spec.end, positions, self.width or max(positions.values()) + 1)
+
+    def templates(self) -> dict[str, tuple[str, ...]]:
+        return {kind: (t,) if isinstance(t, str) else tuple(t) for kind, t in self.labels.items()}
 
 
-def _part(entry: dict[str, Any]) -> Part:
-    positions = dict(entry["positions"])
-    return Part(entry.get("header"), entry.get("end"), positions, int(entry.get("width", 0)) or max(positions.values()) + 1)
-
-
-def _continuation(entry: dict[str, Any]) -> Continuation:
-    return Continuation(bool(entry.get("after_break", True)), tuple(entry.get("empty", ())), entry.get("lowercase"))
-
+_OPTIONS = TypeAdapter(TsvOptions)
 
 @dataclass
 class _Row:
@@ -146,22 +152,23 @@ class _Row:
 def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     """A tab-separated table between the spec's anchors, as an ExtractedTable."""
     options = TsvOptions.of(spec)
+    main_part, join_part = options.main(spec), options.join.part() if options.join else None
     caption = re.compile(expand(spec.caption)).search(text)
-    main = _range(text, caption.end(), options.main) if caption else None
-    joined = _range(text, caption.end(), options.join) if caption and options.join else None
-    if caption is None or main is None or (options.join and joined is None):
+    main = _range(text, caption.end(), main_part) if caption else None
+    joined = _range(text, caption.end(), join_part) if caption and join_part else None
+    if caption is None or main is None or (join_part and joined is None):
         raise missing_table(document, spec, "ancre du tableau introuvable", "table anchor not found")
     start, stop = main
-    rows = _read(text[start:stop], options.main, options.short_rows)
+    rows = _read(text[start:stop], main_part, options.short_rows)
     problems: list[CellProblem] = []
-    if options.join and joined:
-        rows = _joined(rows, _read(text[joined[0]:joined[1]], options.join, options.short_rows), spec, document, problems)
+    if join_part and joined:
+        rows = _joined(rows, _read(text[joined[0]:joined[1]], join_part, options.short_rows), spec, document, problems)
     if options.continuation:
         rows = _merge_continuations(rows, options.continuation)
     _assign_kinds(rows, options.kinds)
     rows = _drop_fragments(rows, options.required, spec, document, problems)
     _assign_blocks(rows, options.span_block)
-    _assign_labels(rows, options.labels)
+    _assign_labels(rows, options.templates())
     for row in rows:
         if row.extra:
             problems.append(_problem(spec, document, row.label, row.extra,

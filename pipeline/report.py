@@ -25,6 +25,7 @@ from pipeline.charts import Pair, Panel, bar_panels, paired_bars
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.cells import unit_of
 from reconcilers.finding import CHECKS, Finding, Location
+from reconcilers.registry import kind_label
 
 LABELS: dict[str, dict[str, str]] = {
     "fr": {
@@ -89,36 +90,6 @@ LABELS: dict[str, dict[str, str]] = {
 }
 QUOTES = {"fr": "« {} »", "en": "“{}”"}
 
-CHECK_NAMES: dict[str, dict[str, str]] = {
-    "fr": {
-        "document": "Lecture du document", "extraction": "Cellules illisibles", "sum_total": "Totaux et sous-totaux",
-        "row_arithmetic": "Calculs par ligne", "percentage": "Pourcentages", "cross_table": "Concordance entre tableaux",
-        "twin_table": "Résumé exécutif / corps du rapport", "name_match": "Noms rapprochés", "coverage": "Présence dans les tableaux",
-        "claim": "Chiffres cités dans le texte", "unit_equivalence": "Doubles écritures (m² / ha)",
-        "numbering": "Numérotation des tableaux", "expectation": "Great Expectations", "alignment": "Alignement budget / activités",
-        "source_name": "Sources de financement", "acronym": "Sigles", "formula": "Formules du classeur",
-        "cross_footing": "Colonnes de total", "threshold": "Seuils de signification",
-        "declaration_part": "Parties de la déclaration", "agency_total": "Entités : partie 3b / partie 4",
-        "company_total": "Entreprises : partie 3a / partie 5", "stream_total": "Flux : partie 4 / partie 5",
-        "currency": "Devises", "gfs_code": "Codes GFS", "duplicate_line": "Lignes en double",
-        "number_as_text": "Nombres saisis en texte", "required_field": "Champs obligatoires vides",
-        "negative_value": "Valeurs négatives", "declared_count": "Nombres annoncés en partie 1",
-    },
-    "en": {
-        "document": "Reading the document", "extraction": "Unreadable cells", "sum_total": "Totals and sub-totals",
-        "row_arithmetic": "Row arithmetic", "percentage": "Percentages", "cross_table": "Agreement between tables",
-        "twin_table": "Executive summary / body", "name_match": "Names linked", "coverage": "Presence in tables",
-        "claim": "Figures quoted in the text", "unit_equivalence": "Figures written twice (m² / ha)",
-        "numbering": "Table numbering", "expectation": "Great Expectations", "alignment": "Budget / activity alignment",
-        "source_name": "Funding sources", "acronym": "Acronyms", "formula": "Workbook formulas",
-        "cross_footing": "Total columns", "threshold": "Materiality thresholds",
-        "declaration_part": "Parts of the declaration", "agency_total": "Agencies: Part 3b / Part 4",
-        "company_total": "Companies: Part 3a / Part 5", "stream_total": "Streams: Part 4 / Part 5",
-        "currency": "Currencies", "gfs_code": "GFS codes", "duplicate_line": "Duplicate lines",
-        "number_as_text": "Numbers typed as text", "required_field": "Blank required fields",
-        "negative_value": "Negative values", "declared_count": "Counts stated in Part 1",
-    },
-}
 SEVERITIES = ("error", "warning", "info")
 BUDGET_FRAMES = "budget_"      # frames the budget checks leave for the report: budget_by_source, …
 EVIDENCE_SHOWN = 4             # more cells read than this are folded away
@@ -313,7 +284,7 @@ def finding_view(finding: Finding, lang: str, anchors: Anchors, index: CellIndex
     return FindingView(
         finding=finding, anchor=anchors("finding", finding.id),
         message=finding.message_fr if lang == "fr" else finding.message_en,
-        severity=LABELS[lang][finding.severity], check=CHECK_NAMES[lang].get(finding.check, finding.check),
+        severity=LABELS[lang][finding.severity], check=kind_label(finding.check, lang),
         subject=finding.subject, field=finding.field,
         expected=show(finding.expected, finding.unit, lang), observed=show(finding.observed, finding.unit, lang),
         difference=show_difference(finding, lang), where=where(finding.location, lang),

@@ -1,30 +1,28 @@
 """Reading the YAML specs in raw/: which documents each serves, its tables and its checks.
 
-A spec that cannot be used is reported with its file (and line, for YAML syntax) and
-skipped; the documents it would have served are then processed without a spec.
+Every key is validated when the spec loads — the tables' (columns, rows, total, layout
+options) against the records of `extractors.spec` and the layout's options schema, the
+checks' against the schemas of the registered checks — so that a misspelt key is a spec
+error with its file and line, never a fault in the middle of a document. A spec that cannot
+be used is reported and skipped; the documents it would have served are then processed
+without a spec.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from extractors.flattened import expand
-from extractors.spec import (
-    COLUMN_TYPES,
-    LAYOUTS,
-    ColumnSpec,
-    DocumentSpec,
-    RowSpec,
-    TableSpec,
-    TotalRowSpec,
-)
-from reconcilers.checks import ChecksSpec, parse_checks
+from extractors.spec import COLUMN_TYPES, LAYOUTS, ROW_KINDS, ColumnSpec, DocumentSpec, TableSpec
+from extractors.tsv import TsvOptions
+from reconcilers.parts import SpecValueError, dotted, validated
+from reconcilers.registry import ChecksSpec, parse_checks
 
 
 class SpecError(ValueError):
@@ -51,10 +49,57 @@ class Spec:
         return any(fnmatch.fnmatch(file_name, pattern) for pattern in self.document.documents)
 
 
+class _Lines(dict):
+    """A YAML mapping that remembers the line of each of its keys."""
+
+    lines: dict[Any, int]
+
+
+class _ItemLines(list):
+    """A YAML sequence that remembers the line of each of its items."""
+
+    lines: list[int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML whose mappings and sequences know their lines, so that an error found once the
+    YAML is read (a misspelt key, a wrong type) can still be given its line."""
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Lines:
+    mapping = _Lines(loader.construct_mapping(node, deep=True))
+    mapping.lines = {loader.construct_object(key, deep=True): key.start_mark.line + 1 for key, _ in node.value}
+    return mapping
+
+
+def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> _ItemLines:
+    sequence = _ItemLines(loader.construct_sequence(node, deep=True))
+    sequence.lines = [item.start_mark.line + 1 for item in node.value]
+    return sequence
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def line_of(data: Any, path: tuple[str | int, ...]) -> int | None:
+    """The line of the deepest key or item of `path` the YAML has (a misspelt key's own line)."""
+    line = None
+    for part in path:
+        if isinstance(data, _Lines) and part in data.lines:
+            line = data.lines[part]
+        elif isinstance(data, _ItemLines) and isinstance(part, int) and 0 <= part < len(data.lines):
+            line = data.lines[part]
+        else:
+            break
+        data = data[part]
+    return line
+
+
 def load_spec(path: Path) -> Spec:
-    """Parse and validate one spec file, or raise SpecError."""
+    """Parse and validate one spec file, or raise SpecError (with the line where it has one)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise SpecError(path.name, f"YAML invalide / invalid YAML: {error.problem or error.context}",
@@ -63,19 +108,31 @@ def load_spec(path: Path) -> Spec:
         raise SpecError(path.name, f"illisible / unreadable: {error}") from error
     if not isinstance(data, dict):
         raise SpecError(path.name, "une spec est un dictionnaire YAML / a spec is a YAML mapping")
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        key = sorted(unknown, key=str)[0]
+        raise SpecError(path.name, f"{key}: clé inconnue / unknown key (known: {', '.join(sorted(SPEC_KEYS))})",
+                        line_of(data, (key,)))
     try:
+        validated(dict[str, ColumnSpec], data.get("columns") or {}, ("columns",))
         document = DocumentSpec(
             name=path.name,
             kind=str(data.get("kind", path.stem)),
-            documents=tuple(_required(data, "documents", path)),
-            tables=tuple(_table(entry, path) for entry in data.get("tables") or ()),
+            documents=validated(tuple[str, ...], _required(data, "documents", path), ("documents",)),
+            tables=tuple(_table(entry, ("tables", i)) for i, entry in enumerate(data.get("tables") or ())),
         )
         checks = parse_checks(data.get("checks") or {})
+        checks.validate(document)
+        _validate_patterns(document)
+    except SpecValueError as error:
+        raise SpecError(path.name, error.reason, line_of(data, error.path)) from error
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise SpecError(path.name, str(error)) from error
-    _validate_patterns(document, path)
-    _validate_references(document, checks, path)
     return Spec(document=document, checks=checks, path=path)
+
+
+SPEC_KEYS = {"kind", "documents", "tables", "checks", "columns"}   # columns: shared definitions, for YAML anchors
+LAYOUT_OPTIONS: dict[str, Any] = {"tsv": TsvOptions}   # the `options:` each layout reads; others take none
 
 
 def _required(data: dict[str, Any], key: str, path: Path) -> Any:
@@ -84,61 +141,58 @@ def _required(data: dict[str, Any], key: str, path: Path) -> Any:
     return data[key]
 
 
-def _known(record: type, entry: dict[str, Any], what: str) -> dict[str, Any]:
-    names = {f.name for f in fields(record)}
-    unknown = set(entry) - names
-    if unknown:
-        raise ValueError(f"{what}: unknown key(s) {sorted(unknown)}")
-    return entry
-
-
-def _table(entry: dict[str, Any], path: Path) -> TableSpec:
-    entry = dict(_known(TableSpec, entry, f"table {entry.get('key', '?')}"))
-    key = entry["key"]
-    columns = tuple(ColumnSpec(**_known(ColumnSpec, dict(c), f"table {key} column")) for c in entry.pop("columns", ()))
-    for column in columns:
+def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
+    """One entry of `tables:`, every key of it, of its columns, rows, total and layout options
+    checked against its schema."""
+    table: TableSpec = validated(TableSpec, entry, where)
+    for number, column in enumerate(table.columns):
         if column.type not in COLUMN_TYPES:
-            raise ValueError(f"table {key} column {column.key}: unknown type {column.type!r}")
-    rows = tuple(_row(r, key) for r in entry.pop("rows", ()))
-    total = entry.pop("total", None)
-    layout = entry.get("layout", "numbered")
-    if layout not in LAYOUTS:
-        raise ValueError(f"table {key}: unknown layout {layout!r}")
-    return TableSpec(
-        columns=columns, rows=rows,
-        total=TotalRowSpec(**_known(TotalRowSpec, dict(total), f"table {key} total")) if total else None,
-        **entry,
-    )
+            _refuse(where + ("columns", number, "type"), f"type inconnu / unknown type {column.type!r}", COLUMN_TYPES)
+    if table.layout not in LAYOUTS:
+        _refuse(where + ("layout",), f"mise en page inconnue / unknown layout {table.layout!r}", LAYOUTS)
+    if table.options:
+        schema = LAYOUT_OPTIONS.get(table.layout)
+        if schema is None:
+            _refuse(where + ("options",), f"la mise en page {table.layout} ne prend pas d’options "
+                    f"/ layout {table.layout} takes no options", ())
+        validated(schema, table.options, where + ("options",))
+    for number, row in enumerate(table.rows):
+        if row.kind not in ROW_KINDS:
+            _refuse(where + ("rows", number, "kind"), f"genre inconnu / unknown kind {row.kind!r}", ROW_KINDS)
+    return table
 
 
-def _row(entry: dict[str, Any], table: str) -> RowSpec:
-    entry = dict(_known(RowSpec, dict(entry), f"table {table} row"))
-    entry["sum_of"] = tuple(entry.get("sum_of", ()))
-    return RowSpec(**entry)
+def _refuse(path: tuple[str | int, ...], reason: str, allowed: tuple[str, ...]) -> None:
+    one_of = f" (one of {', '.join(allowed)})" if allowed else ""
+    raise SpecValueError(path, f"{dotted(path)}: {reason}{one_of}")
 
 
-def _validate_patterns(document: DocumentSpec, path: Path) -> None:
+def _patterns(table: TableSpec) -> list[tuple[tuple[str | int, ...], str | None]]:
+    """Every regex of a table, with where it is written under `tables[i]`."""
+    found: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("caption",), table.caption), (("header",), table.header), (("end",), table.end),
+        (("total", "label"), table.total.label if table.total else None)]
+    found += [(("columns", j, "pattern"), c.pattern) for j, c in enumerate(table.columns)]
+    found += [(("rows", k, "label"), r.label) for k, r in enumerate(table.rows)]
+    if table.layout == "tsv" and table.options:
+        options = TsvOptions.of(table)
+        found += [(("options", "kinds", k, "match"), rule.match) for k, rule in enumerate(options.kinds)]
+        if options.join:
+            found += [(("options", "join", key), getattr(options.join, key)) for key in ("header", "end")]
+    return found
+
+
+def _validate_patterns(document: DocumentSpec) -> None:
     """A regex that does not compile is the spec's fault: said now, not as a crash mid-document."""
-    for table in document.tables:
-        patterns = [table.caption, table.header, table.end, table.total.label if table.total else None]
-        patterns += [c.pattern for c in table.columns] + [r.label for r in table.rows]
-        for pattern in filter(None, patterns):
+    for i, table in enumerate(document.tables):
+        for where, pattern in _patterns(table):
+            if not pattern:
+                continue
             try:
                 re.compile(expand(str(pattern)))
             except re.error as error:
-                raise SpecError(path.name, f"table {table.key}: regex invalide / invalid regex {pattern!r} ({error})") from error
-
-
-def _validate_references(document: DocumentSpec, checks: ChecksSpec, path: Path) -> None:
-    """Every table and column a check names must exist in the spec."""
-    tables = {t.key: t for t in document.tables}
-    for table, column in checks.references():
-        if table not in tables:
-            raise SpecError(path.name, f"un contrôle cite le tableau inconnu « {table} » / a check names unknown table '{table}'")
-        if column is not None and column not in {c.key for c in tables[table].columns}:
-            raise SpecError(
-                path.name, f"le tableau {table} n’a pas de colonne « {column} » / table {table} has no column '{column}'"
-            )
+                path = ("tables", i) + where
+                raise SpecValueError(path, f"{dotted(path)}: regex invalide / invalid regex {pattern!r} ({error})") from error
 
 
 def load_specs(raw_dir: Path) -> tuple[list[Spec], list[SpecError]]:

@@ -17,6 +17,19 @@ import pandas as pd
 from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import Template
+
+MESSAGES: dict[str, Template] = {
+    "tied": Template("{left} {p} ({count} lignes) et {right} {q} ({count} lignes) : "
+                     "même nombre de lignes, dans l’ordre ; rattachés ligne à ligne.",
+                     "{left} {p} ({count} rows) and {right} {q} ({count} rows): same row count, in order; tied row by row."),
+    "untied": Template("{left} et {right} : le document ne permet pas de rattacher ces montants à ces activités "
+                       "(nombres de lignes différents) ; aucun rattachement fait.",
+                       "{left} and {right}: the document does not allow tying these amounts to these activities "
+                       "(row counts differ); none tied."),
+    "groups": Template("{word} {groups} ({total} lignes)", "{word} {groups} ({total} rows)"),
+    "no_group": Template("aucun {word}", "no {word}"),
+}
 
 
 @dataclass(frozen=True)
@@ -100,10 +113,9 @@ def alignment_findings(alignment: Alignment, left: Groups, right: Groups) -> lis
             subject=f"{left.word_fr} {p} ↔ {right.word_fr} {q}", field="lignes", expected=count, observed=count,
             unit="count", tables=tables, location=_group_location(left, left_rows[p]),
             evidence=(_group_location(right, right_rows[q]),),
-            message_fr=(f"{left.word_fr.capitalize()} {p} ({count} lignes) et {right.word_fr} {q} ({count} lignes) : "
-                        "même nombre de lignes, dans l’ordre ; rattachés ligne à ligne."),
-            message_en=(f"{left.word_en.capitalize()} {p} ({count} rows) and {right.word_en} {q} ({count} rows): "
-                        "same row count, in order; tied row by row."),
+            **MESSAGES["tied"].message(
+                {"left": left.word_fr.capitalize(), "p": p, "right": right.word_fr, "q": q, "count": count},
+                {"left": left.word_en.capitalize(), "p": p, "right": right.word_en, "q": q, "count": count}),
         ))
     for lefts, rights in alignment.stretches:
         counts_l = [len(left_rows[g]) for g in lefts]
@@ -114,12 +126,11 @@ def alignment_findings(alignment: Alignment, left: Groups, right: Groups) -> lis
             expected=sum(counts_l), observed=sum(counts_r), unit="count", tables=tables,
             location=_group_location(left, [r for g in lefts for r in left_rows[g]]) if lefts else Location(),
             evidence=(_group_location(right, [r for g in rights for r in right_rows[g]]),) if rights else (),
-            message_fr=(f"{_counted(left.word_fr, left.plural_fr, lefts, counts_l, 'lignes', 'aucun')} et "
-                        f"{_counted(right.word_fr, right.plural_fr, rights, counts_r, 'lignes', 'aucun')} : le document ne permet pas de "
-                        "rattacher ces montants à ces activités (nombres de lignes différents) ; aucun rattachement fait."),
-            message_en=(f"{_counted(left.word_en, left.plural_en, lefts, counts_l, 'rows', 'no')} and "
-                        f"{_counted(right.word_en, right.plural_en, rights, counts_r, 'rows', 'no')}: the document does not allow tying "
-                        "these amounts to these activities (row counts differ); none tied."),
+            **MESSAGES["untied"].message(
+                {"left": _counted(left.word_fr, left.plural_fr, lefts, counts_l, "fr"),
+                 "right": _counted(right.word_fr, right.plural_fr, rights, counts_r, "fr")},
+                {"left": _counted(left.word_en, left.plural_en, lefts, counts_l, "en"),
+                 "right": _counted(right.word_en, right.plural_en, rights, counts_r, "en")}),
         ))
     return findings
 
@@ -128,12 +139,14 @@ def _names(word: str, groups: tuple[int, ...]) -> str:
     return f"{word} " + ", ".join(str(g) for g in groups) if groups else f"aucun {word}"
 
 
-def _counted(word: str, plural: str, groups: tuple[int, ...], counts: list[int], unit: str, nothing: str) -> str:
+def _counted(word: str, plural: str, groups: tuple[int, ...], counts: list[int], lang: str) -> str:
+    """"axes 2, 3 (4 + 5 = 9 lignes)", or "aucun axe"."""
+    fr_or_en = 0 if lang == "fr" else 1
     if not groups:
-        return f"{nothing} {word}"
+        return MESSAGES["no_group"].render({"word": word})[fr_or_en]
     plural = (plural or f"{word}s") if len(groups) > 1 else word
     total = " + ".join(str(c) for c in counts) + (f" = {sum(counts)}" if len(counts) > 1 else "")
-    return f"{plural} " + ", ".join(str(g) for g in groups) + f" ({total} {unit})"
+    return MESSAGES["groups"].render({"word": plural, "groups": ", ".join(str(g) for g in groups), "total": total})[fr_or_en]
 
 
 def _group_location(groups: Groups, rows: list[int]) -> Location:

@@ -1,8 +1,9 @@
 """The budget of an action plan: blocks of lines closed by sub-totals, a grand total, totals
 and shares by funding source, the legend of acronyms, and the activities the lines fund.
 
-`checks.budget` in the spec names the tables and columns (see `parse_budget`); the checks
-are pure functions over the extracted tables. Sums reuse `totals.sum_finding`, so a
+`checks.budget` in the spec names the tables and columns (`BudgetConfig`, validated when the
+spec loads); `BudgetCheck` is the registered part, its words are `MESSAGES`; the checks are
+pure functions over the extracted tables. Sums reuse `totals.sum_finding`, so a
 budget sub-total reads like any other sub-total of the report.
 """
 
@@ -11,12 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pandas as pd
 
 from extractors.quantity import format_quantity
+from extractors.spec import SPEC_RECORD
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
+from reconcilers.alignment import MESSAGES as ALIGNMENT_MESSAGES
 from reconcilers.alignment import (
     Alignment,
     Groups,
@@ -27,6 +29,19 @@ from reconcilers.alignment import (
 )
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
+from reconcilers.parts import (
+    ACRONYM,
+    ALIGNMENT,
+    COVERAGE,
+    PERCENTAGE,
+    SOURCE_NAME,
+    SUM_TOTAL,
+    Check,
+    CheckContext,
+    Reference,
+    Template,
+)
+from reconcilers.sources import MESSAGES as SOURCE_MESSAGES
 from reconcilers.sources import (
     AcronymConfig,
     LegendConfig,
@@ -44,9 +59,34 @@ from reconcilers.sources import (
 from reconcilers.totals import sum_finding
 
 
+MESSAGES: dict[str, Template] = {
+    "block_sum": Template("somme des {n} lignes du {group} {block}", "sum of the {n} lines of {group} {block}"),
+    "lines_sum": Template("somme des {n} lignes", "sum of the {n} lines"),
+    "subtotals_sum": Template("somme des {n} sous-totaux", "sum of the {n} sub-totals"),
+    "sources_sum": Template("somme des {n} sources de financement", "sum of the {n} funding sources"),
+    "empty_activity": Template("Ligne {label} : colonne « {column} » vide{seen}.",
+                               "Row {label}: column “{column}” is empty{seen}."),
+    "row_text": Template(" ; texte de la ligne : « {text} »", "; text of the row: “{text}”"),
+    "empty_row": Template(" ; ligne vide", "; empty row"),
+    "no_amount": Template("Ligne {label} : montant « {shown} »{what}.", "Line {label}: amount “{shown}”{what}."),
+    "empty_amount": Template("vide", "empty"),
+    "untied_line": Template(" — ligne rattachée à aucune activité", " — line tied to no activity"),
+    "unbudgeted_activity": Template(" — activité {number}{text} sans budget", " — activity {number}{text} has no budget"),
+    "activity_text": Template(" « {text} »", " “{text}”"),
+    "no_activity_text": Template(" (sans texte)", " (no text)"),
+    "no_source": Template("Ligne {label} : {amount} sans source de financement.",
+                          "Line {label}: {amount} with no funding source."),
+    "all_sourced": Template("Les {n} lignes dotées d’un montant ont une source de financement.",
+                            "All {n} lines with an amount have a funding source."),
+    "all_amounts": Template("Les {n} lignes ont un montant.", "All {n} lines have an amount."),
+}
+
+
 @dataclass(frozen=True)
 class LinesConfig:
     """The budget lines: amount, source and block columns, and what the document calls a block."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     table: str
     amount: str = "amount"
@@ -62,6 +102,8 @@ class LinesConfig:
 class ActivitiesConfig:
     """The activities: their text and block (axis) columns, and what the document calls an axis."""
 
+    __pydantic_config__ = SPEC_RECORD
+
     table: str
     activity: str = "activity"
     block: str = "block"
@@ -75,26 +117,13 @@ class ActivitiesConfig:
 class BudgetConfig:
     """Everything `checks.budget` says; only `lines` is required."""
 
+    __pydantic_config__ = SPEC_RECORD
+
     lines: LinesConfig
     activities: ActivitiesConfig | None = None
     sources: SourcesConfig | None = None
     legend: LegendConfig | None = None
     acronyms: AcronymConfig | None = None
-
-
-def parse_budget(data: Mapping[str, Any]) -> BudgetConfig:
-    """Build the config from the `budget:` mapping of a spec's checks; unknown keys are an error."""
-    unknown = set(data) - {"lines", "activities", "sources", "legend", "acronyms"}
-    if unknown:
-        raise ValueError(f"checks.budget: unknown key(s) {sorted(unknown)}")
-    acronyms = data.get("acronyms")
-    return BudgetConfig(
-        lines=LinesConfig(**data["lines"]),
-        activities=ActivitiesConfig(**data["activities"]) if data.get("activities") else None,
-        sources=SourcesConfig(**data["sources"]) if data.get("sources") else None,
-        legend=LegendConfig(**data["legend"]) if data.get("legend") else None,
-        acronyms=AcronymConfig(**{**acronyms, "columns": tuple(acronyms.get("columns", ()))}) if acronyms else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -171,8 +200,8 @@ def check_block_subtotals(lines: ExtractedTable, cfg: LinesConfig) -> list[Findi
         findings.append(sum_finding(
             lines, int(index), cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in present),
             float(values.at[index, cfg.amount]), tuple(cell_location(lines, i, cfg.amount) for i in present),
-            f"somme des {len(present)} lignes du {cfg.group_fr} {int(block)}",
-            f"sum of the {len(present)} lines of {cfg.group_en} {int(block)}",
+            *MESSAGES["block_sum"].render({"n": len(present), "group": cfg.group_fr, "block": int(block)},
+                                          {"n": len(present), "group": cfg.group_en, "block": int(block)}),
         ))
     return findings
 
@@ -189,13 +218,12 @@ def check_grand_total(lines: ExtractedTable, cfg: LinesConfig) -> list[Finding]:
     subtotals = [int(i) for i in values.index[values[ROW_KIND] == "subtotal"] if not pd.isna(values.at[i, cfg.amount])]
     by_lines = sum_finding(
         lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in items), stated,
-        tuple(cell_location(lines, i, cfg.amount) for i in items),
-        f"somme des {len(items)} lignes", f"sum of the {len(items)} lines",
+        tuple(cell_location(lines, i, cfg.amount) for i in items), *MESSAGES["lines_sum"].render({"n": len(items)}),
     )
     by_subtotals = sum_finding(
         lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in subtotals), stated,
         tuple(cell_location(lines, i, cfg.amount) for i in subtotals),
-        f"somme des {len(subtotals)} sous-totaux", f"sum of the {len(subtotals)} sub-totals",
+        *MESSAGES["subtotals_sum"].render({"n": len(subtotals)}),
     )
     return [replace(by_lines, key="lines"), replace(by_subtotals, key="subtotals")]
 
@@ -210,7 +238,7 @@ def check_sources_vs_grand_total(lines: ExtractedTable, cfg: LinesConfig, source
     finding = sum_finding(
         lines, total, cfg.amount, math.fsum(float(sources.values.at[i, config.amount]) for i in items),
         float(lines.values.at[total, cfg.amount]), tuple(cell_location(sources, i, config.amount) for i in items),
-        f"somme des {len(items)} sources de financement", f"sum of the {len(items)} funding sources",
+        *MESSAGES["sources_sum"].render({"n": len(items)}),
     )
     return [replace(finding, key="sources", tables=(lines.provenance.title, sources.provenance.title))]
 
@@ -224,14 +252,15 @@ def check_empty_activities(activities: ExtractedTable, cfg: ActivitiesConfig) ->
         label = str(activities.cells.at[index, ROW_LABEL])
         other = " | ".join(str(activities.cells.at[index, c.key]) for c in activities.columns
                            if c.type == "text" and c.key != cfg.activity and str(activities.cells.at[index, c.key]).strip())
-        seen_fr = f" ; texte de la ligne : « {other} »" if other else " ; ligne vide"
-        seen_en = f"; text of the row: “{other}”" if other else "; empty row"
+        seen_fr, seen_en = MESSAGES["row_text"].render({"text": other}) if other else MESSAGES["empty_row"].render({})
+        column = activities.column(cfg.activity).label
+        fr, en = MESSAGES["empty_activity"].render({"label": label, "column": column, "seen": seen_fr},
+                                                   {"label": label, "column": column, "seen": seen_en})
         findings.append(Finding(
             document=activities.provenance.document, check="coverage", status="fail", severity="warning",
             subject=label, field=activities.column(cfg.activity).label, expected="activité", observed=None,
             tables=(activities.provenance.title,), location=cell_location(activities, int(index), cfg.activity),
-            message_fr=f"Ligne {label} : colonne « {activities.column(cfg.activity).label} » vide{seen_fr}.",
-            message_en=f"Row {label}: column “{activities.column(cfg.activity).label}” is empty{seen_en}.",
+            message_fr=fr, message_en=en,
             key="activity",
         ))
     return findings
@@ -249,42 +278,43 @@ def check_line_coverage(lines: ExtractedTable, cfg: LinesConfig, activities: Ext
                  and not str(items.at[i, cfg.source]).strip()]
     for index in no_amount:
         label = str(lines.cells.at[index, ROW_LABEL])
-        what_fr, what_en = " — ligne rattachée à aucune activité", " — line tied to no activity"
+        what_fr, what_en = MESSAGES["untied_line"].render({})
         if activities is not None and acfg and index in tied:
             row = tied[index]
             text = str(activities.values.at[row, acfg.activity]).strip()
             number = activities.cells.at[row, ROW_LABEL]
-            what_fr = f" — activité {number}" + (f" « {text} »" if text else " (sans texte)") + " sans budget"
-            what_en = f" — activity {number}" + (f" “{text}”" if text else " (no text)") + " has no budget"
-        shown = lines.cells.at[index, cfg.amount] or "vide"
+            text_fr, text_en = MESSAGES["activity_text" if text else "no_activity_text"].render({"text": text})
+            what_fr, what_en = MESSAGES["unbudgeted_activity"].render({"number": number, "text": text_fr},
+                                                                      {"number": number, "text": text_en})
+        empty_fr, empty_en = MESSAGES["empty_amount"].render({})
+        shown = lines.cells.at[index, cfg.amount]
+        fr, en = MESSAGES["no_amount"].render({"label": label, "shown": shown or empty_fr, "what": what_fr},
+                                              {"label": label, "shown": shown or empty_en, "what": what_en})
         findings.append(Finding(
             document=lines.provenance.document, check="coverage", status="fail", severity="warning",
             subject=label, field=lines.column(cfg.amount).label, expected="> 0", observed=items.at[index, cfg.amount],
             unit=unit, tables=(lines.provenance.title,), location=cell_location(lines, index, cfg.amount),
-            message_fr=f"Ligne {label} : montant « {shown} »{what_fr}.",
-            message_en=f"Line {label}: amount “{lines.cells.at[index, cfg.amount] or 'empty'}”{what_en}.",
+            message_fr=fr, message_en=en,
             key="amount",
         ))
     for index in no_source:
         label = str(lines.cells.at[index, ROW_LABEL])
-        amount = format_quantity(float(items.at[index, cfg.amount]), unit, "fr")
+        amount = float(items.at[index, cfg.amount])
+        fr, en = MESSAGES["no_source"].render({"label": label, "amount": format_quantity(amount, unit, "fr")},
+                                              {"label": label, "amount": format_quantity(amount, unit, "en")})
         findings.append(Finding(
             document=lines.provenance.document, check="coverage", status="fail", severity="error",
             subject=label, field=lines.column(cfg.source).label, expected="source", observed=None,
             unit=unit, tables=(lines.provenance.title,), location=cell_location(lines, index, cfg.source),
-            message_fr=f"Ligne {label} : {amount} sans source de financement.",
-            message_en=f"Line {label}: {format_quantity(float(items.at[index, cfg.amount]), unit, 'en')} with no funding source.",
+            message_fr=fr, message_en=en,
             key="source",
         ))
     funded = sum(1 for i in items.index if not pd.isna(items.at[i, cfg.amount]) and float(items.at[i, cfg.amount]) > 0)
     if not no_source:
-        findings.append(_coverage_pass(lines, cfg.source, funded, "source",
-                                       f"Les {funded} lignes dotées d’un montant ont une source de financement.",
-                                       f"All {funded} lines with an amount have a funding source."))
+        findings.append(_coverage_pass(lines, cfg.source, funded, "source", *MESSAGES["all_sourced"].render({"n": funded})))
     if not no_amount:
         findings.append(_coverage_pass(lines, cfg.amount, len(items), "amount",
-                                       f"Les {len(items)} lignes ont un montant.",
-                                       f"All {len(items)} lines have an amount."))
+                                       *MESSAGES["all_amounts"].render({"n": len(items)})))
     return findings
 
 
@@ -309,3 +339,30 @@ def blocks_frame(lines: ExtractedTable, cfg: LinesConfig) -> pd.DataFrame:
                      "stated": stated, "difference": round(float(stated) - computed, 6) if not pd.isna(stated) else math.nan,
                      "unit": unit_of(lines, cfg.amount)})
     return pd.DataFrame(rows, columns=["block", "lines", "computed", "stated", "difference", "unit"])
+
+
+class BudgetCheck(Check):
+    """Action plans: block sub-totals, grand total, funding sources, legend, activities."""
+
+    name = "budget"
+    schema = BudgetConfig
+    emits = (SUM_TOTAL, COVERAGE, PERCENTAGE, SOURCE_NAME, ACRONYM, ALIGNMENT)
+    messages = MESSAGES | SOURCE_MESSAGES | ALIGNMENT_MESSAGES
+
+    def references(self, config: BudgetConfig) -> list[Reference]:
+        lines, activities, sources, legend = config.lines, config.activities, config.sources, config.legend
+        found = [Reference(("lines",), lines.table, c) for c in (lines.amount, lines.source, lines.block)]
+        if activities:
+            found += [Reference(("activities",), activities.table, c) for c in (activities.activity, activities.block)]
+        if sources:
+            found += [Reference(("sources",), sources.table, c) for c in (sources.name, sources.amount, sources.percent)]
+        if legend:
+            found += [Reference(("legend",), legend.table, c) for c in (legend.acronym, legend.definition)]
+        if config.acronyms:
+            found += [Reference(("acronyms", "columns"), lines.table, c) for c in config.acronyms.columns]
+        return found
+
+    def run(self, context: CheckContext, config: BudgetConfig) -> list[Finding]:
+        result = check_budget(context.tables, config)
+        context.frames.update(result.frames)
+        return list(result.findings)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from extractors.flattened import expand
 from extractors.quantity import (
@@ -21,10 +22,12 @@ from extractors.quantity import (
     format_quantity,
     parse_quantity,
 )
+from extractors.spec import COLUMN_TYPES, DocumentSpec
 from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import CLAIM, Check, CheckContext, Reference, SpecValueError, Template, dotted
 
 _MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)}
@@ -33,6 +36,24 @@ _WORD_NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 
 _OPS = {"eq": operator.eq, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
 _OP_WORDS = {"lt": ("<", "<"), "le": ("≤", "≤"), "gt": (">", ">"), "ge": ("≥", "≥"), "eq": ("=", "=")}
 _CONTEXT = 60
+MESSAGES: dict[str, Template] = {
+    "not_checkable": Template("{label} : contrôle impossible ({error}).", "{label}: check not possible ({error})."),
+    "states": Template("{label} : le texte annonce {claimed}, {where} donne {seen}.",
+                       "{label}: the text states {claimed}, {where} gives {seen}."),
+    "states_bound": Template("{label} : le texte annonce {symbol} {claimed} ; {where} donne {seen}.",
+                             "{label}: the text states {symbol} {claimed}; {where} gives {seen}."),
+    "rows_disagree": Template(" ({n} lignes en désaccord)", " ({n} rows disagree)"),
+    "against_claim": Template("{label} : {mine} ; {other} : {theirs}{verdict}", "{label}: {mine}; {other}: {theirs}{verdict}"),
+    "claims_agree": Template(".", "."),
+    "claims_disagree": Template(" — les deux devraient concorder.", " — the two should agree."),
+    "stated_times": Template("{label} : le document le dit {n} fois, {how}", "{label}: stated {n} times, {how}"),
+    "always_same": Template("toujours de même.", "always the same."),
+    "ways": Template("de {n} façons : {listed}.", "in {n} ways: {listed}."),
+    "quoted": Template("« {text} »", "“{text}”"),
+    "not_found": Template("{label} : phrase attendue introuvable dans le texte{detail}.",
+                          "{label}: expected sentence not found in the text{detail}."),
+    "unreadable": Template(" (texte illisible : « {text} »)", " (unreadable text: “{text}”)"),
+}
 PageLookup = Callable[[int], int | str | None]
 
 
@@ -156,27 +177,20 @@ def _against_table(
         return [Finding(
             document=document, check="claim", status="fail", severity="warning", subject=rule.label_fr,
             field=group, observed=claimed, unit=unit, location=_prose(occurrence), key=f"{rule.key}-{number}",
-            message_fr=f"{rule.label_fr} : contrôle impossible ({error}).",
-            message_en=f"{rule.label_en}: check not possible ({error}).",
+            **MESSAGES["not_checkable"].message({"label": rule.label_fr, "error": error}, {"label": rule.label_en, "error": error}),
         )]
     values = resolved if isinstance(resolved, list) else [resolved]
     failing = [v for v in values if not _holds(rule.op, v, claimed, occurrence.tolerances.get(group, 0.0))]
     shown = failing[0] if failing else values[0]
-    symbol_fr, symbol_en = _OP_WORDS[rule.op]
-    table_fr = f"{ref}"
     status = "fail" if failing else "pass"
-    claimed_fr, claimed_en = _show(claimed, unit, "fr"), _show(claimed, unit, "en")
-    seen_fr, seen_en = _show(shown.value, unit, "fr"), _show(shown.value, unit, "en")
-    where = shown.location.table or table_fr
-    if rule.op == "eq":
-        fr = f"{rule.label_fr} : le texte annonce {claimed_fr}, {where} donne {seen_fr}."
-        en = f"{rule.label_en}: the text states {claimed_en}, {where} gives {seen_en}."
-    else:
-        fr = f"{rule.label_fr} : le texte annonce {symbol_fr} {claimed_fr} ; {where} donne {seen_fr}."
-        en = f"{rule.label_en}: the text states {symbol_en} {claimed_en}; {where} gives {seen_en}."
+    where = shown.location.table or f"{ref}"
+    fr, en = MESSAGES["states" if rule.op == "eq" else "states_bound"].render(*(
+        {"label": label, "claimed": _show(claimed, unit, lang), "where": where, "seen": _show(shown.value, unit, lang),
+         "symbol": symbol}
+        for lang, label, symbol in (("fr", rule.label_fr, _OP_WORDS[rule.op][0]), ("en", rule.label_en, _OP_WORDS[rule.op][1]))))
     if len(failing) > 1:
-        fr = fr[:-1] + f" ({len(failing)} lignes en désaccord)."
-        en = en[:-1] + f" ({len(failing)} rows disagree)."
+        disagree_fr, disagree_en = MESSAGES["rows_disagree"].render({"n": len(failing)})
+        fr, en = fr[:-1] + disagree_fr + ".", en[:-1] + disagree_en + "."
     return [Finding(
         document=document, check="claim", status=status, severity=rule.severity if failing else "info",
         subject=rule.label_fr, field=group, expected=shown.value, observed=claimed, unit=unit,
@@ -204,10 +218,12 @@ def _against_claim(
         document=document, check="claim", status="pass" if holds else "fail",
         severity=rule.severity if not holds else "info", subject=rule.label_fr, field=other_key,
         expected=theirs, observed=mine, unit=unit, location=_prose(occurrence), evidence=(_prose(other),),
-        message_fr=(f"{rule.label_fr} : {_show(mine, unit, 'fr')} ; {other_labels[0]} : "
-                    f"{_show(theirs, unit, 'fr')}" + ("." if holds else " — les deux devraient concorder.")),
-        message_en=(f"{rule.label_en}: {_show(mine, unit, 'en')}; {other_labels[1]}: "
-                    f"{_show(theirs, unit, 'en')}" + ("." if holds else " — the two should agree.")),
+        **MESSAGES["against_claim"].message(*(
+            {"label": label, "mine": _show(mine, unit, lang), "other": other_label, "theirs": _show(theirs, unit, lang),
+             "verdict": verdict}
+            for lang, label, other_label, verdict in zip(
+                ("fr", "en"), (rule.label_fr, rule.label_en), other_labels,
+                MESSAGES["claims_agree" if holds else "claims_disagree"].render({}), strict=True))),
         key=f"{rule.key}-{other_key}-{number}",
     )
 
@@ -217,26 +233,67 @@ def _consistency(rule: ClaimRule, found: list[Occurrence], document: str, unit: 
     values = [o.values.get(group) for o in found]
     distinct = list(dict.fromkeys(values))
     status = "pass" if len(distinct) == 1 else "fail"
-    listed_fr = " ; ".join(f"« {o.texts.get(group)} »" for o in found)
-    listed_en = "; ".join(f"“{o.texts.get(group)}”" for o in found)
+    quoted = [MESSAGES["quoted"].render({"text": o.texts.get(group)}) for o in found]
+    how = MESSAGES["always_same"].render({}) if status == "pass" else MESSAGES["ways"].render(
+        {"n": len(distinct), "listed": " ; ".join(q[0] for q in quoted)},
+        {"n": len(distinct), "listed": "; ".join(q[1] for q in quoted)})
     return Finding(
         document=document, check="claim", status=status, severity=rule.severity if status == "fail" else "info",
         subject=rule.label_fr, field="cohérence", expected=distinct[0], observed=distinct if len(distinct) > 1 else distinct[0],
         unit=unit, location=_prose(found[-1]), evidence=tuple(_prose(o) for o in found[:-1]),
-        message_fr=(f"{rule.label_fr} : le document le dit {len(found)} fois, "
-                    + ("toujours de même." if status == "pass" else f"de {len(distinct)} façons : {listed_fr}.")),
-        message_en=(f"{rule.label_en}: stated {len(found)} times, "
-                    + ("always the same." if status == "pass" else f"in {len(distinct)} ways: {listed_en}.")),
+        **MESSAGES["stated_times"].message({"label": rule.label_fr, "n": len(found), "how": how[0]},
+                                           {"label": rule.label_en, "n": len(found), "how": how[1]}),
         key=f"{rule.key}-consistency",
     )
 
 
 def _not_found(rule: ClaimRule, document: str, unreadable: list[str]) -> Finding:
-    detail_fr = f" (texte illisible : « {unreadable[0]} »)" if unreadable else ""
+    detail = MESSAGES["unreadable"].render({"text": unreadable[0]}) if unreadable else ("", "")
     return Finding(
         document=document, check="claim", status="fail", severity="warning", subject=rule.label_fr,
         field=rule.key, location=Location(text=unreadable[0] if unreadable else None),
-        message_fr=f"{rule.label_fr} : phrase attendue introuvable dans le texte{detail_fr}.",
-        message_en=f"{rule.label_en}: expected sentence not found in the text.",
+        **MESSAGES["not_found"].message({"label": rule.label_fr, "detail": detail[0]},
+                                        {"label": rule.label_en, "detail": detail[1]}),
         key=f"{rule.key}-missing",
     )
+
+
+class ClaimsCheck(Check):
+    """`checks.claims`: figures quoted in the prose, against the tables and each other."""
+
+    name = "claims"
+    schema = tuple[ClaimRule, ...]
+    emits = (CLAIM,)
+    messages = MESSAGES
+
+    def references(self, config: tuple[ClaimRule, ...]) -> list[Reference]:
+        return [Reference((i, "compare", group), ref.table, ref.column)
+                for i, rule in enumerate(config) for group, ref in rule.compare.items()]
+
+    def validate(self, config: tuple[ClaimRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
+        keys = {rule.key for rule in config}
+        for i, rule in enumerate(config):
+            if rule.type not in COLUMN_TYPES + ("date",):
+                raise SpecValueError(path + (i, "type"), f"{dotted(path + (i, 'type'))}: type inconnu / unknown type "
+                                     f"{rule.type!r} (one of {', '.join(COLUMN_TYPES + ('date',))})")
+            unknown = set(rule.claims.values()) - keys
+            if unknown:
+                raise SpecValueError(path + (i, "claims"), f"{dotted(path + (i, 'claims'))}: affirmation inconnue / "
+                                     f"unknown claim {sorted(unknown)}")
+            try:
+                groups = re.compile(expand(rule.pattern, whole_numbers=True)).groupindex
+            except re.error as error:
+                raise SpecValueError(path + (i, "pattern"), f"{dotted(path + (i, 'pattern'))}: regex invalide / "
+                                     f"invalid regex {rule.pattern!r} ({error})") from error
+            for part in ("compare", "claims", "scale"):
+                for group in getattr(rule, part):
+                    if group not in groups:
+                        where = path + (i, part, group)
+                        raise SpecValueError(where, f"{dotted(where)}: le motif n’a pas de groupe « {group} » "
+                                             f"/ the pattern has no group '{group}'")
+
+    def run(self, context: CheckContext, config: tuple[ClaimRule, ...]) -> list[Finding]:
+        document = context.document
+        return check_claims(config, document.text, context.tables, document.name, document.page_at)

@@ -5,19 +5,39 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from extractors.quantity import format_quantity
+from extractors.spec import DocumentSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, cell_location, resolve, row_entity, unit_of
 from reconcilers.checks import AgreementRule, DeclaredLossRule, PerEntityRule, TwinRule
 from reconcilers.entities import EntityIndex
 from reconcilers.finding import Finding
+from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import fold
+from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext, Reference, SpecValueError, Template, dotted
 
 _SLACK = 1e-6
+MESSAGES: dict[str, Template] = {
+    "entity_value": Template("{name} — {what}", "{name} — {what}"),
+    "absent_from": Template("{name} — {what} : {value} dans {left}, mais aucune ligne dans {right}.",
+                            "{name} — {what}: {value} in {left}, but no line in {right}."),
+    "loss": Template("{name} : perte déclarée « {text} » ({table}) ; {verdict}", "{name}: loss declared “{text}” ({table}); {verdict}"),
+    "loss_compensated": Template("compensation de {loss} trouvée.", "compensation for {loss} found."),
+    "loss_uncompensated": Template("aucune compensation de {loss} dans {where}.", "no compensation for {loss} in {where}."),
+    "no_table": Template("aucun tableau extrait", "no extracted table"),
+    "agreement": Template("{left} = {right}", "{left} = {right}"),
+    "unresolved": Template("Contrôle impossible : {reason}.", "Check not possible: {reason}."),
+    "twin_row_missing": Template("ligne absente du corps", "row missing from the body"),
+    "twin_missing": Template("{subject} : {reason} ({pair}).", "{subject}: {reason} ({pair})."),
+    "twin_same": Template("Ligne {subject} identique dans {pair}.", "Row {subject} identical in {pair}."),
+    "twin_differs": Template("Ligne {subject}, {field} : « {a} » dans {summary}, « {b} » dans {body}.",
+                             "Row {subject}, {field}: “{a}” in {summary}, “{b}” in {body}."),
+}
 
 
 def _number(value: object) -> float | None:
@@ -53,7 +73,7 @@ def check_per_entity(
             a, b = stated_left or 0.0, stated_right or 0.0
             slack = max(_tolerance(left, left_row, column), _tolerance(right, right_row, column)) + _SLACK
             fr, en = comparison(
-                f"{name} — {what}", f"{name} — {what}", a, b, unit,
+                *MESSAGES["entity_value"].render({"name": name, "what": what}), a, b, unit,
                 expected_fr=left.provenance.title, expected_en=left.provenance.title,
                 observed_fr=right.provenance.title, observed_en=right.provenance.title,
             )
@@ -79,10 +99,11 @@ def _absent_from(
         subject=name, field=what, expected=value, observed=None, unit=unit,
         tables=(left.provenance.title, right.provenance.title),
         location=cell_location(left, row, column),
-        message_fr=(f"{name} — {what} : {format_quantity(value, unit, 'fr')} dans {left.provenance.title}, "
-                    f"mais aucune ligne dans {right.provenance.title}."),
-        message_en=(f"{name} — {what}: {format_quantity(value, unit, 'en')} in {left.provenance.title}, "
-                    f"but no line in {right.provenance.title}."),
+        **MESSAGES["absent_from"].message(
+            {"name": name, "what": what, "left": left.provenance.title, "right": right.provenance.title,
+             "value": format_quantity(value, unit, "fr")},
+            {"name": name, "what": what, "left": left.provenance.title, "right": right.provenance.title,
+             "value": format_quantity(value, unit, "en")}),
         key=f"{left.key}-{right.key}",
     )
 
@@ -107,23 +128,21 @@ def check_declared_losses(
             row = index.rows_of(ref.table).get(name)
             value = _number(target.values.at[row, ref.column]) if row is not None else None
             (held if value else missing).append((target, row, ref))
-        where_fr = ", ".join(t.provenance.title for t, _, _ in missing) or "aucun tableau extrait"
-        where_en = ", ".join(t.provenance.title for t, _, _ in missing) or "no extracted table"
+        nowhere_fr, nowhere_en = MESSAGES["no_table"].render({})
+        where = ", ".join(t.provenance.title for t, _, _ in missing)
         status = "pass" if held and not missing else "fail"
         label_fr = rule.label_fr or rule.keyword
         label_en = rule.label_en or rule.keyword
+        verdict = MESSAGES["loss_compensated" if status == "pass" else "loss_uncompensated"].render(
+            {"loss": label_fr, "where": where or nowhere_fr}, {"loss": label_en, "where": where or nowhere_en})
         findings.append(Finding(
             document=table.provenance.document, check="cross_table", status=status, severity="error",
             subject=name, field=label_fr, expected=label_fr, observed=str(text),
             tables=(table.provenance.title, *(t.provenance.title for t, _, _ in held + missing)),
             location=cell_location(table, int(row_index), rule.column),
             evidence=tuple(cell_location(t, r, ref.column) for t, r, ref in held),
-            message_fr=(f"{name} : perte déclarée « {text} » ({table.provenance.title}) ; "
-                        + (f"compensation de {label_fr} trouvée." if status == "pass"
-                           else f"aucune compensation de {label_fr} dans {where_fr}.")),
-            message_en=(f"{name}: loss declared “{text}” ({table.provenance.title}); "
-                        + (f"compensation for {label_en} found." if status == "pass"
-                           else f"no compensation for {label_en} in {where_en}.")),
+            **MESSAGES["loss"].message({"name": name, "text": text, "table": table.provenance.title, "verdict": verdict[0]},
+                                       {"name": name, "text": text, "table": table.provenance.title, "verdict": verdict[1]}),
             key=f"{rule.table}-{rule.keyword}",
         ))
     return findings
@@ -140,7 +159,7 @@ def check_agreement(rule: AgreementRule, tables: Mapping[str, ExtractedTable], d
     for a, b in pairs:
         assert isinstance(a, CellValue)
         slack = max(a.tolerance, b.tolerance) + _SLACK
-        what_fr = rule.label_fr or f"{rule.left} = {rule.right}"
+        what_fr = rule.label_fr or MESSAGES["agreement"].render({"left": rule.left, "right": rule.right})[0]
         fr, en = comparison(what_fr, rule.label_en or what_fr, a.value, b.value, a.unit,
                             expected_fr=str(a.location.table), expected_en=str(a.location.table),
                             observed_fr=str(b.location.table), observed_en=str(b.location.table))
@@ -159,7 +178,7 @@ def _unresolved(rule: AgreementRule, document: str, reason: str) -> Finding:
     return Finding(
         document=document, check="cross_table", status="fail", severity="warning",
         subject=rule.label_fr or str(rule.left), field=str(rule.right),
-        message_fr=f"Contrôle impossible : {reason}.", message_en=f"Check not possible: {reason}.",
+        **MESSAGES["unresolved"].message({"reason": reason}),
     )
 
 
@@ -175,7 +194,7 @@ def check_twins(rule: TwinRule, tables: Mapping[str, ExtractedTable]) -> list[Fi
         subject = _row_subject(summary, index)
         if other is None:
             findings.append(_twin_finding(summary, body, int(index), None, None, subject,
-                                          "ligne absente du corps", "row missing from the body"))
+                                          *MESSAGES["twin_row_missing"].render({})))
             continue
         differences = 0
         for column in summary.columns:
@@ -215,21 +234,20 @@ def _twin_finding(
 ) -> Finding:
     pair = f"{summary.provenance.title} / {body.provenance.title}"
     if j is None:
-        status, fr, en = "fail", f"{subject} : {reason_fr} ({pair}).", f"{subject}: {reason_en} ({pair})."
+        status = "fail"
+        fr, en = MESSAGES["twin_missing"].render({"subject": subject, "reason": reason_fr, "pair": pair},
+                                                 {"subject": subject, "reason": reason_en, "pair": pair})
         location, evidence, expected, observed, field = cell_location(summary, i, None), (), None, None, ""
     elif column is None:
         status = "pass"
-        fr = f"Ligne {subject} identique dans {pair}."
-        en = f"Row {subject} identical in {pair}."
+        fr, en = MESSAGES["twin_same"].render({"subject": subject, "pair": pair})
         location, evidence, expected, observed, field = cell_location(body, j, None), (cell_location(summary, i, None),), None, None, ""
     else:
         status = "fail"
         a, b = summary.cells.at[i, column], body.cells.at[j, column]
         field = summary.column(column).label
-        fr = (f"Ligne {subject}, {field} : « {a} » dans {summary.provenance.title}, "
-              f"« {b} » dans {body.provenance.title}.")
-        en = (f"Row {subject}, {field}: “{a}” in {summary.provenance.title}, "
-              f"“{b}” in {body.provenance.title}.")
+        fr, en = MESSAGES["twin_differs"].render({"subject": subject, "field": field, "a": a, "b": b,
+                                                  "summary": summary.provenance.title, "body": body.provenance.title})
         location, evidence = cell_location(body, j, column), (cell_location(summary, i, column),)
         expected, observed = _value_or_text(summary, i, column), _value_or_text(body, j, column)
     return Finding(
@@ -247,3 +265,90 @@ def _value_or_text(table: ExtractedTable, index: int, column: str) -> object:
         value = _number(table.values.at[index, column])
         return None if value is None or math.isnan(value) else value
     return str(table.cells.at[index, column])
+
+
+def _linked(config: tuple[PerEntityRule, ...] | tuple[DeclaredLossRule, ...], path: tuple[str | int, ...],
+            others: Mapping[str, Any]) -> None:
+    """Each rule's entity is a kind `checks.entities` links; otherwise the rule would never run."""
+    kinds = {rule.kind for rule in others.get("entities", ())}
+    for i, rule in enumerate(config):
+        if rule.entity not in kinds:
+            where = path + (i, "entity")
+            raise SpecValueError(where, f"{dotted(where)}: « {rule.entity} » n’est pas une entité de checks.entities "
+                                 f"/ '{rule.entity}' is not an entity of checks.entities")
+
+
+class PerEntityCheck(Check):
+    """`checks.per_entity`: the same entity's values in two tables (after `entities` linked them)."""
+
+    name = "per_entity"
+    schema = tuple[PerEntityRule, ...]
+    emits = (CROSS_TABLE,)
+    messages = MESSAGES | COMPARISON
+
+    def references(self, config: tuple[PerEntityRule, ...]) -> list[Reference]:
+        return [Reference((i,), t, c) for i, rule in enumerate(config) for t in (rule.left, rule.right) for c in rule.columns]
+
+    def validate(self, config: tuple[PerEntityRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
+        _linked(config, path, others)
+
+    def run(self, context: CheckContext, config: tuple[PerEntityRule, ...]) -> list[Finding]:
+        return [f for rule in config
+                if {rule.left, rule.right} <= context.tables.keys() and rule.entity in context.links
+                for f in check_per_entity(rule, context.tables, context.links[rule.entity])]
+
+
+class DeclaredLossesCheck(Check):
+    """`checks.declared_losses`: a loss named in a table must be compensated somewhere."""
+
+    name = "declared_losses"
+    schema = tuple[DeclaredLossRule, ...]
+    emits = (CROSS_TABLE,)
+    messages = MESSAGES | COMPARISON
+
+    def references(self, config: tuple[DeclaredLossRule, ...]) -> list[Reference]:
+        return [Reference((i,), table, column) for i, rule in enumerate(config)
+                for table, column in [(rule.table, rule.column)] + [(r.table, r.column) for r in rule.requires]]
+
+    def validate(self, config: tuple[DeclaredLossRule, ...], spec: DocumentSpec, path: tuple[str | int, ...],
+                 others: Mapping[str, Any]) -> None:
+        super().validate(config, spec, path, others)
+        _linked(config, path, others)
+
+    def run(self, context: CheckContext, config: tuple[DeclaredLossRule, ...]) -> list[Finding]:
+        return [f for rule in config if rule.table in context.tables and rule.entity in context.links
+                for f in check_declared_losses(rule, context.tables, context.links[rule.entity])]
+
+
+class AgreementsCheck(Check):
+    """`checks.agreements`: one figure stated in two places."""
+
+    name = "agreements"
+    schema = tuple[AgreementRule, ...]
+    emits = (CROSS_TABLE,)
+    messages = MESSAGES | COMPARISON
+
+    def references(self, config: tuple[AgreementRule, ...]) -> list[Reference]:
+        return [Reference((i, side), ref.table, ref.column) for i, rule in enumerate(config)
+                for side, ref in (("left", rule.left), ("right", rule.right))]
+
+    def run(self, context: CheckContext, config: tuple[AgreementRule, ...]) -> list[Finding]:
+        return [f for rule in config for f in check_agreement(rule, context.tables, context.document.name)]
+
+
+class TwinsCheck(Check):
+    """`checks.twins`: an executive-summary table against its twin in the body, cell by cell."""
+
+    name = "twins"
+    schema = tuple[TwinRule, ...]
+    emits = (TWIN_TABLE,)
+    messages = MESSAGES
+
+    def references(self, config: tuple[TwinRule, ...]) -> list[Reference]:
+        return [Reference((i,), t, None) for i, rule in enumerate(config) for t in (rule.summary, rule.body)]
+
+    def run(self, context: CheckContext, config: tuple[TwinRule, ...]) -> list[Finding]:
+        return [f for rule in config if {rule.summary, rule.body} <= context.tables.keys()
+                for f in check_twins(rule, context.tables)]

@@ -14,6 +14,22 @@ from extractors.table import (
 )
 from reconcilers.cells import row_entity
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext, Template
+
+
+MESSAGES: dict[str, Template] = {
+    "row": Template("ligne {row}{named}", "row {row}{named}"),
+    "column": Template("colonne « {column} »", "column “{column}”"),
+    "text": Template(" : « {text} »", ": “{text}”"),
+    "problem": Template("{where} — {reason}{text}.", "{where} — {reason}{text}."),
+    "quoted": Template("« {text} »", "“{text}”"),
+    "number_reused": Template("Le numéro « Tableau {number} » désigne {n} tableaux différents : {titles}.",
+                              "“Tableau {number}” names {n} different tables: {titles}."),
+    "broken_reference": Template("Renvoi cassé dans le document : « {context} ».",
+                                 "Broken cross-reference in the document: “{context}”."),
+    "duplicate_row": Template("{table} : le numéro {label} est porté par {count} lignes{named}.",
+                              "{table}: number {label} is printed on {count} rows{named}."),
+}
 
 
 def problem_findings(document: ExtractedDocument) -> list[Finding]:
@@ -27,16 +43,14 @@ def problem_findings(document: ExtractedDocument) -> list[Finding]:
 
 def _finding(problem: CellProblem, number: int, entity: str = "") -> Finding:
     named = f" ({entity})" if entity else ""
-    where_fr = " ".join(filter(None, [
-        problem.title, f"ligne {problem.row}{named}" if problem.row else "",
-        f"colonne « {problem.column} »" if problem.column else "",
-    ]))
-    where_en = " ".join(filter(None, [
-        problem.title, f"row {problem.row}{named}" if problem.row else "",
-        f"column “{problem.column}”" if problem.column else "",
-    ]))
-    text = f" : « {problem.text} »" if problem.text else ""
-    text_en = f": “{problem.text}”" if problem.text else ""
+    row = MESSAGES["row"].render({"row": problem.row, "named": named}) if problem.row else ("", "")
+    column = MESSAGES["column"].render({"column": problem.column}) if problem.column else ("", "")
+    text = MESSAGES["text"].render({"text": problem.text}) if problem.text else ("", "")
+    fr, en = MESSAGES["problem"].render(
+        {"where": " ".join(filter(None, [problem.title, row[0], column[0]])) or problem.document,
+         "reason": problem.reason_fr, "text": text[0]},
+        {"where": " ".join(filter(None, [problem.title, row[1], column[1]])) or problem.document,
+         "reason": problem.reason_en, "text": text[1]})
     return Finding(
         document=problem.document, check="extraction", status="fail",
         severity=problem.severity,
@@ -45,8 +59,7 @@ def _finding(problem: CellProblem, number: int, entity: str = "") -> Finding:
         location=Location(page=problem.page, sheet=problem.sheet, cell=problem.cell,
                           table=problem.title or None, row=problem.row,
                           column=problem.column, text=problem.text or None, table_key=problem.table or None),
-        message_fr=f"{where_fr or problem.document} — {problem.reason_fr}{text}.",
-        message_en=f"{where_en or problem.document} — {problem.reason_en}{text_en}.",
+        message_fr=fr, message_en=en,
         key=f"{problem.table}-{problem.row}-{number}",
     )
 
@@ -60,14 +73,15 @@ def caption_findings(document: ExtractedDocument) -> list[Finding]:
     for number, entries in by_number.items():
         titles = list(dict.fromkeys(title for title, _ in entries))
         if len(titles) > 1:
+            quoted = [MESSAGES["quoted"].render({"text": t}) for t in titles]
+            fr, en = MESSAGES["number_reused"].render(
+                {"number": number, "n": len(titles), "titles": " ; ".join(q[0] for q in quoted)},
+                {"number": number, "n": len(titles), "titles": "; ".join(q[1] for q in quoted)})
             findings.append(Finding(
                 document=document.name, check="numbering", status="fail", severity="warning",
                 subject=f"Tableau {number}", field="numéro", expected=1, observed=len(titles), unit="count",
                 location=Location(table=f"Tableau {number}", text=" | ".join(titles)),
-                message_fr=f"Le numéro « Tableau {number} » désigne {len(titles)} tableaux différents : "
-                           + " ; ".join(f"« {t} »" for t in titles) + ".",
-                message_en=f"“Tableau {number}” names {len(titles)} different tables: "
-                           + "; ".join(f"“{t}”" for t in titles) + ".",
+                message_fr=fr, message_en=en,
                 key=number,
             ))
     return findings
@@ -87,8 +101,7 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
         findings.append(Finding(
             document=document.name, check="numbering", status="fail", severity="warning",
             subject=match.group(0), field="renvoi", observed=match.group(0), location=Location(text=context),
-            message_fr=f"Renvoi cassé dans le document : « {context} ».",
-            message_en=f"Broken cross-reference in the document: “{context}”.",
+            **MESSAGES["broken_reference"].message({"context": context}),
             key=f"reference-{number}",
         ))
     return findings
@@ -120,10 +133,32 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
             unit="count", tables=(table.provenance.title,),
             location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
                               table_key=table.key),
-            message_fr=f"{table.provenance.title} : le numéro {label} est porté par {count} lignes"
-                       + (f" ({named})." if named else "."),
-            message_en=f"{table.provenance.title}: number {label} is printed on {count} rows"
-                       + (f" ({named})." if named else "."),
+            **MESSAGES["duplicate_row"].message({"table": table.provenance.title, "label": label, "count": count,
+                                                 "named": f" ({named})" if named else ""}),
             key=f"{table.key}-{label}",
         ))
     return findings
+
+
+class ExtractionCheck(Check):
+    """Every document: each cell, row or table that could not be read, with its raw text."""
+
+    name = EXTRACTION.name
+    emits = (EXTRACTION,)
+    messages = MESSAGES
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        return problem_findings(context.document)
+
+
+class NumberingCheck(Check):
+    """Every document: table numbers used twice, references to tables that do not exist, row
+    numbers repeated within a table."""
+
+    name = NUMBERING.name
+    emits = (NUMBERING,)
+    messages = MESSAGES
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        findings = caption_findings(context.document) + broken_reference_findings(context.document)
+        return findings + [f for table in context.document.tables for f in duplicate_row_findings(table)]

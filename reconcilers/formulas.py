@@ -23,8 +23,9 @@ from extractors.source import CellSource
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.finding import Finding, Location
+from reconcilers.parts import FORMULA, Check, CheckContext
 
-CHECK = "formula"
+CHECK = FORMULA.name
 _TOTAL_KINDS = ("total", "subtotal")
 _SUM = re.compile(
     r"^=\s*(?:SUM\(|SUBTOTAL\(\s*(?:9|109)\s*,)\s*\$?([A-Z]{1,3})\$?(\d+)\s*:\s*\$?([A-Z]{1,3})\$?(\d+)\s*\)\s*$",
@@ -294,3 +295,13 @@ def _rewrite(formula: str, change) -> str:
         else:
             parts.append(token.value)
     return "".join(parts)
+
+
+class FormulasCheck(Check):
+    """Every spreadsheet table: its formulas against the blocks they total."""
+
+    name = FORMULA.name
+    emits = (FORMULA,)
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        return [f for table in context.document.tables for f in check_formulas(table)]

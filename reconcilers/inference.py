@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from extractors.table import ExtractedDocument
+from reconcilers import inferred_messages as said
 from reconcilers.finding import Finding
 from reconcilers.inferred_totals import (
     check_cross_footing,
@@ -19,6 +20,16 @@ from reconcilers.inferred_totals import (
     infer_total_rules,
 )
 from reconcilers.meaning import InterpretedTable, interpret_document
+from reconcilers.parts import (
+    CROSS_FOOTING,
+    PERCENTAGE,
+    ROW_ARITHMETIC,
+    SUM_TOTAL,
+    THRESHOLD,
+    Check,
+    CheckContext,
+    Template,
+)
 from reconcilers.relations import (
     adopt_parallel_relations,
     adopt_sibling_relations,
@@ -63,3 +74,24 @@ def infer_and_check(document: ExtractedDocument, specified: Collection[str] = ()
                      + check_thresholds(table, thresholds, explained_names(document, table, following)))
         checked[table.key] = table
     return [checked.get(table.key, table) for table in tables], findings
+
+
+class InferenceCheck(Check):
+    """Every document: the tables no spec checks get their rules inferred (totals, cross-footing,
+    column relations, shares, thresholds), each rule checked and shown with its support."""
+
+    name = "inference"
+    emits = (SUM_TOTAL, CROSS_FOOTING, ROW_ARITHMETIC, PERCENTAGE, THRESHOLD)
+    messages = {key: Template(*pair) for key, pair in {
+        "rule_sum": said.RULE_SUM, "rule_sum_below": said.RULE_SUM_BELOW, "rule_sum_above": said.RULE_SUM_ABOVE,
+        "rule_sum_section": said.RULE_SUM_SECTION, "rule_sum_subtotals": said.RULE_SUM_SUBTOTALS,
+        "rule_cross_foot": said.RULE_CROSS_FOOT, "rule_share": said.RULE_SHARE, "rule_threshold": said.RULE_THRESHOLD,
+        "total": said.TOTAL, "total_average": said.TOTAL_AVERAGE, "total_untied": said.TOTAL_UNTIED,
+        "relation": said.RELATION, "threshold": said.THRESHOLD, "difference": said.DIFFERENCE,
+    }.items()}
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        specified = {t.key for t in context.spec.tables} if context.spec else ()
+        interpreted, findings = infer_and_check(context.document, specified)
+        context.interpreted.extend(interpreted)
+        return findings

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
@@ -22,10 +23,12 @@ from extractors.quantity import (
     format_quantity,
     parse_quantity,
 )
+from extractors.spec import SPEC_RECORD
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding, Location
 from reconcilers.names import fold, joined_ratio
+from reconcilers.parts import Template
 from reconcilers.totals import sum_finding
 
 _ROUNDING = {
@@ -34,9 +37,59 @@ _ROUNDING = {
 }
 
 
+MESSAGES: dict[str, Template] = {
+    "quoted": Template("« {text} »", "“{text}”"),
+    "lines_amount": Template("{n} ligne{s}, {amount}", "{n} line{s}, {amount}"),
+    "source_unknown": Template(
+        "Source « {spelling} » ({count}) : aucune source du tableau des totaux ne lui correspond "
+        "(la plus proche : {best}, score {score} < {threshold}).",
+        "Source “{spelling}” ({count}): no source of the totals table matches it "
+        "(closest: {best}, score {score} < {threshold})."),
+    "source_exact": Template("Source « {spelling} » ({count}) : écrite comme dans le tableau des totaux.",
+                             "Source “{spelling}” ({count}): spelt as in the totals table."),
+    "source_variant": Template("Source « {spelling} » ({count}) {how} de « {canonical} » (score {score}) : comptée avec {canonical}.",
+                               "Source “{spelling}” ({count}) {how} of “{canonical}” (score {score}): counted with {canonical}."),
+    "case_only": Template("ne diffère que par la casse ou les accents", "differs only in case or accents"),
+    "variant": Template("est une variante", "is a variant"),
+    "by_source_sum": Template("somme des {n} lignes financées par {by}", "sum of the {n} lines funded by {by}"),
+    "source_gap": Template("{name} {gap}", "{name} {gap}"),
+    "no_source_short": Template("aucune source", "no source"),
+    "gap_by_source": Template(
+        "Écart entre le total général et ses lignes : {gap} ; écarts par source (total annoncé − lignes) : {parts}.",
+        "Gap between the grand total and its lines: {gap}; gaps by source (stated total − lines): {parts}."),
+    "percentage": Template("{label} : {amount} sur {base} = {share} %, arrondi {places} ({rule}) : {rounded} % ; "
+                           "annoncé {stated} %{verdict}",
+                           "{label}: {amount} of {base} = {share}%, rounded {places} ({rule}): {rounded}%; "
+                           "stated {stated}%{verdict}"),
+    "whole_number": Template("à l’unité", "to a whole number"),
+    "decimal_places": Template("à {n} décimale{s}", "to {n} decimal{s}"),
+    "as_stated": Template(" — conforme.", " — as stated."),
+    "not_as_stated": Template(" — non conforme.", " — does not match."),
+    "uses": Template("{n} emploi{s}", "{n} use{s}"),
+    "acronym_undefined": Template("Sigle « {term} » employé ({count}, écrit {written}) mais absent de la légende.",
+                                  "Acronym “{term}” used ({count}, written {written}) but not defined in the legend."),
+    "acronym_variant": Template("Sigle « {term} » ({meaning}) écrit autrement que dans la légende : {others} ({count}).",
+                                "Acronym “{term}” ({meaning}) written differently from the legend: {others} ({count})."),
+    "acronym_defined": Template("Sigle « {term} » défini dans la légende : {meaning} ({count}).",
+                                "Acronym “{term}” defined in the legend: {meaning} ({count})."),
+}
+
+
+def _quoted(items: Iterable[str]) -> tuple[str, str]:
+    """« a », « b » in French, “a”, “b” in English."""
+    said = [MESSAGES["quoted"].render({"text": item}) for item in items]
+    return ", ".join(fr for fr, _ in said), ", ".join(en for _, en in said)
+
+
+def _plural(n: int) -> str:
+    return "s" if n > 1 else ""
+
+
 @dataclass(frozen=True)
 class SourcesConfig:
     """The table of totals by funding source: its columns and how its percentages are rounded."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     table: str
     name: str = "name"
@@ -54,6 +107,8 @@ class SourcesConfig:
 class LegendConfig:
     """The legend of acronyms."""
 
+    __pydantic_config__ = SPEC_RECORD
+
     table: str
     acronym: str = "acronym"
     definition: str = "definition"
@@ -62,6 +117,8 @@ class LegendConfig:
 @dataclass(frozen=True)
 class AcronymConfig:
     """Which columns name bodies or sources, and what an acronym looks like there."""
+
+    __pydantic_config__ = SPEC_RECORD
 
     columns: tuple[str, ...] = ()
     split: str = "/"                     # separates several bodies in one cell ("CP/CCA/SP")
@@ -137,28 +194,24 @@ def check_source_names(
     unit = unit_of(lines, amount_column)
     for match in matches.values():
         amount = math.fsum(float(v) for v in lines.values.loc[list(match.rows), amount_column] if not pd.isna(v))
-        count_fr = f"{len(match.rows)} ligne{'s' if len(match.rows) > 1 else ''}, {format_quantity(amount, unit, 'fr')}"
-        count_en = f"{len(match.rows)} line{'s' if len(match.rows) > 1 else ''}, {format_quantity(amount, unit, 'en')}"
-        score_fr, score_en = format_number(match.score, "fr"), format_number(match.score, "en")
+        said = {lang: {"spelling": match.spelling, "best": match.best, "canonical": match.canonical,
+                       "score": format_number(match.score, lang), "threshold": format_number(config.threshold, lang)}
+                for lang in ("fr", "en")}
+        counts = MESSAGES["lines_amount"].render(
+            {"n": len(match.rows), "s": _plural(len(match.rows)), "amount": format_quantity(amount, unit, "fr")},
+            {"n": len(match.rows), "s": _plural(len(match.rows)), "amount": format_quantity(amount, unit, "en")})
+        said["fr"]["count"], said["en"]["count"] = counts
         if match.canonical is None:
             status, severity = "fail", "error"
-            fr = (f"Source « {match.spelling} » ({count_fr}) : aucune source du tableau des totaux ne lui correspond "
-                  f"(la plus proche : {match.best}, score {score_fr} < {format_number(config.threshold, 'fr')}).")
-            en = (f"Source “{match.spelling}” ({count_en}): no source of the totals table matches it "
-                  f"(closest: {match.best}, score {score_en} < {format_number(config.threshold, 'en')}).")
+            fr, en = MESSAGES["source_unknown"].render(said["fr"], said["en"])
         elif match.spelling == match.canonical:
             status, severity = "pass", "info"
-            fr = f"Source « {match.spelling} » ({count_fr}) : écrite comme dans le tableau des totaux."
-            en = f"Source “{match.spelling}” ({count_en}): spelt as in the totals table."
+            fr, en = MESSAGES["source_exact"].render(said["fr"], said["en"])
         else:
             same = fold(match.spelling) == fold(match.canonical)
             status, severity = "fail", "info" if same else "warning"
-            how_fr = "ne diffère que par la casse ou les accents" if same else "est une variante"
-            how_en = "differs only in case or accents" if same else "is a variant"
-            fr = (f"Source « {match.spelling} » ({count_fr}) {how_fr} de « {match.canonical} » "
-                  f"(score {score_fr}) : comptée avec {match.canonical}.")
-            en = (f"Source “{match.spelling}” ({count_en}) {how_en} of “{match.canonical}” "
-                  f"(score {score_en}): counted with {match.canonical}.")
+            said["fr"]["how"], said["en"]["how"] = MESSAGES["case_only" if same else "variant"].render({})
+            fr, en = MESSAGES["source_variant"].render(said["fr"], said["en"])
         findings.append(Finding(
             document=lines.provenance.document, check="source_name", status=status, severity=severity,
             subject=match.spelling, field=lines.column(source_column).label,
@@ -195,13 +248,12 @@ def check_source_totals(sums: list[SourceSum], lines: ExtractedTable, amount_col
     for total in sums:
         if math.isnan(total.stated):
             continue
-        spelt = ", ".join(f"« {s} »" for s in total.spellings)
-        spelt_en = ", ".join(f"“{s}”" for s in total.spellings)
+        spelt, spelt_en = _quoted(total.spellings)
         finding = sum_finding(
             sources, total.index, config.amount, total.computed, total.stated,
             tuple(cell_location(lines, r, amount_column) for r in total.rows),
-            f"somme des {len(total.rows)} lignes financées par {spelt or total.name}",
-            f"sum of the {len(total.rows)} lines funded by {spelt_en or total.name}",
+            *MESSAGES["by_source_sum"].render({"n": len(total.rows), "by": spelt or total.name},
+                                              {"n": len(total.rows), "by": spelt_en or total.name}),
         )
         findings.append(replace(finding, key="by_source",
                                 tables=(lines.provenance.title, sources.provenance.title)))
@@ -212,16 +264,18 @@ def gap_by_source(sums: list[SourceSum], gap: float, where: Location, document: 
                   tables: tuple[str, ...], unit: str) -> Finding:
     """Where the gap between the grand total and its lines sits: the sources whose lines fall short."""
     short = [s for s in sums if not math.isnan(s.stated) and abs(s.stated - s.computed) > 1e-6]
-    parts_fr = " ; ".join(f"{s.name} {format_quantity(s.stated - s.computed, unit, 'fr')}" for s in short) or "aucune source"
-    parts_en = "; ".join(f"{s.name} {format_quantity(s.stated - s.computed, unit, 'en')}" for s in short) or "no source"
+    gaps = [MESSAGES["source_gap"].render({"name": s.name, "gap": format_quantity(s.stated - s.computed, unit, "fr")},
+                                          {"name": s.name, "gap": format_quantity(s.stated - s.computed, unit, "en")})
+            for s in short]
+    none_fr, none_en = MESSAGES["no_source_short"].render({})
+    fr, en = MESSAGES["gap_by_source"].render(
+        {"gap": format_quantity(gap, unit, "fr"), "parts": " ; ".join(fr for fr, _ in gaps) or none_fr},
+        {"gap": format_quantity(gap, unit, "en"), "parts": "; ".join(en for _, en in gaps) or none_en})
     return Finding(
         document=document, check="sum_total", status="pass" if abs(gap) <= 1e-6 else "fail",
         severity="info", subject=where.row or "", field="écart par source", expected=0.0, observed=gap,
         unit=unit, tables=tables, location=where,
-        message_fr=(f"Écart entre le total général et ses lignes : {format_quantity(gap, unit, 'fr')} ; "
-                    f"écarts par source (total annoncé − lignes) : {parts_fr}."),
-        message_en=(f"Gap between the grand total and its lines: {format_quantity(gap, unit, 'en')}; "
-                    f"gaps by source (stated total − lines): {parts_en}."),
+        message_fr=fr, message_en=en,
         key="gap_by_source",
     )
 
@@ -243,15 +297,17 @@ def check_percentages(sources: ExtractedTable, config: SourcesConfig) -> list[Fi
         rounded = float(Decimal(repr(round(share, 9))).quantize(Decimal(1).scaleb(-decimals), rounding=mode))
         passed = abs(rounded - float(stated)) <= 1e-9
         label = str(sources.cells.at[index, ROW_LABEL])
-        places_fr = "à l’unité" if decimals == 0 else f"à {decimals} décimale{'s' if decimals > 1 else ''}"
-        places_en = "to a whole number" if decimals == 0 else f"to {decimals} decimal{'s' if decimals > 1 else ''}"
-        fr = (f"{label} : {format_quantity(float(amount), unit, 'fr')} sur {format_quantity(base, unit, 'fr')} = "
-              f"{format_number(share, 'fr', 2)} %, arrondi {places_fr} ({rule_fr}) : "
-              f"{format_number(rounded, 'fr', decimals)} % ; annoncé {format_number(float(stated), 'fr')} %"
-              + (" — conforme." if passed else " — non conforme."))
-        en = (f"{label}: {format_quantity(float(amount), unit, 'en')} of {format_quantity(base, unit, 'en')} = "
-              f"{share:.2f}%, rounded {places_en} ({rule_en}): {rounded:.{decimals}f}%; stated {float(stated):g}%"
-              + (" — as stated." if passed else " — does not match."))
+        places = MESSAGES["decimal_places"].render({"n": decimals, "s": _plural(decimals)}) if decimals \
+            else MESSAGES["whole_number"].render({})
+        verdict = MESSAGES["as_stated" if passed else "not_as_stated"].render({})
+        fr, en = MESSAGES["percentage"].render(
+            {"label": label, "amount": format_quantity(float(amount), unit, "fr"), "base": format_quantity(base, unit, "fr"),
+             "share": format_number(share, "fr", 2), "places": places[0], "rule": rule_fr,
+             "rounded": format_number(rounded, "fr", decimals), "stated": format_number(float(stated), "fr"),
+             "verdict": verdict[0]},
+            {"label": label, "amount": format_quantity(float(amount), unit, "en"), "base": format_quantity(base, unit, "en"),
+             "share": f"{share:.2f}", "places": places[1], "rule": rule_en, "rounded": f"{rounded:.{decimals}f}",
+             "stated": f"{float(stated):g}", "verdict": verdict[1]})
         findings.append(Finding(
             document=sources.provenance.document, check="percentage", status="pass" if passed else "fail",
             severity="error", subject=label, field=sources.column(config.percent).label,
@@ -351,24 +407,17 @@ def _acronym_finding(table: ExtractedTable, term: str, used: _Term, legend: dict
     locations = tuple(cell_location(table, index, column) for index, column in cells)
     spellings = tuple(used.spellings)
     others = tuple(s for s in spellings if s != term)
-    count_fr = f"{len(cells)} emploi{'s' if len(cells) > 1 else ''}"
-    count_en = f"{len(cells)} use{'s' if len(cells) > 1 else ''}"
-    written_fr = ", ".join(f"« {s} »" for s in spellings)
-    written_en = ", ".join(f"“{s}”" for s in spellings)
+    count = MESSAGES["uses"].render({"n": len(cells), "s": _plural(len(cells))})
+    written, others_said = _quoted(spellings), _quoted(others)
+    said = [{"term": term, "meaning": legend.get(term, ""), "count": count[i], "written": written[i],
+             "others": others_said[i]} for i in (0, 1)]
     if term not in legend:
-        status, severity = "fail", "warning"
-        fr = f"Sigle « {term} » employé ({count_fr}, écrit {written_fr}) mais absent de la légende."
-        en = f"Acronym “{term}” used ({count_en}, written {written_en}) but not defined in the legend."
+        status, severity, template = "fail", "warning", "acronym_undefined"
     elif others:
-        status, severity = "fail", "info"
-        fr = (f"Sigle « {term} » ({legend[term]}) écrit autrement que dans la légende : "
-              + ", ".join(f"« {s} »" for s in others) + f" ({count_fr}).")
-        en = (f"Acronym “{term}” ({legend[term]}) written differently from the legend: "
-              + ", ".join(f"“{s}”" for s in others) + f" ({count_en}).")
+        status, severity, template = "fail", "info", "acronym_variant"
     else:
-        status, severity = "pass", "info"
-        fr = f"Sigle « {term} » défini dans la légende : {legend[term]} ({count_fr})."
-        en = f"Acronym “{term}” defined in the legend: {legend[term]} ({count_en})."
+        status, severity, template = "pass", "info", "acronym_defined"
+    fr, en = MESSAGES[template].render(*said)
     return Finding(
         document=table.provenance.document, check="acronym", status=status, severity=severity,
         subject=term, field="sigle", expected=term if term in legend else None, observed=spellings,

@@ -12,26 +12,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.budget import BudgetConfig
-from reconcilers.checks import ArithmeticRule, ChecksSpec, ShareRule
+from reconcilers.checks import ArithmeticRule, ShareRule
 from reconcilers.rules import TableRule
+
+if TYPE_CHECKING:
+    from reconcilers.registry import ChecksSpec
 
 
 def spec_rules(tables: Mapping[str, ExtractedTable], spec: DocumentSpec, checks: ChecksSpec) -> tuple[TableRule, ...]:
     """Every single-table rule of the spec, for the tables the document yielded."""
     rules: list[TableRule] = []
-    for key in checks.totals:
+    for key in checks.get("totals"):
         if key in tables:
             rules += total_rules(tables[key], spec.table(key))
-    rules += [arithmetic_rule(tables[r.table], r) for r in checks.arithmetic if r.table in tables]
-    rules += [r for s in checks.shares if s.table in tables for r in share_rules(tables[s.table], spec.table(s.table), s)]
-    if checks.budget is not None:
-        rules += budget_rules(tables, checks.budget)
+    rules += [arithmetic_rule(tables[r.table], r) for r in checks.get("arithmetic") if r.table in tables]
+    rules += [r for s in checks.get("shares") if s.table in tables for r in share_rules(tables[s.table], spec.table(s.table), s)]
+    budget = checks.configs.get("budget")
+    if budget is not None:
+        rules += budget_rules(tables, budget)
     return tuple(rules)
 
 

@@ -11,9 +11,21 @@ from extractors.spec import TableSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
+from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
+from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext, Reference, Template
+from reconcilers.rules import TableRule
 
 _ABSOLUTE_SLACK = 1e-6
+MESSAGES: dict[str, Template] = {
+    "rows_sum": Template("somme des {n} lignes", "sum of {n} rows"),
+    "labelled_sum": Template("somme de {labels}", "sum of {labels}"),
+    "total": Template("{label} — {what} ({parts})", "{label} — {what} ({parts})"),
+    "recomputed": Template("recalculé", "recomputed"),
+    "written_twice": Template("Double écriture « {text} »", "Figure written twice “{text}”"),
+    "first_figure": Template("premier chiffre", "first figure"),
+    "second_figure": Template("second", "second"),
+}
 
 
 def check_totals(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
@@ -36,31 +48,43 @@ def _closing_total(table: ExtractedTable) -> list[Finding]:
             evidence = tuple(cell_location(table, int(i), column.key) for i in parts.dropna().index)
             findings.append(sum_finding(
                 table, int(index), column.key, float(parts.sum()), float(stated), evidence,
-                f"somme des {len(parts.dropna())} lignes", f"sum of {len(parts.dropna())} rows",
+                *MESSAGES["rows_sum"].render({"n": len(parts.dropna())}),
             ))
     return findings
 
 
 def _labelled_sums(table: ExtractedTable, spec: TableSpec) -> list[Finding]:
-    findings: list[Finding] = []
+    return [finding for rule in labelled_rules(spec) for finding in verify_sum(table, rule)]
+
+
+def labelled_rules(spec: TableSpec) -> list[TableRule]:
+    """The sub-totals and totals a spec lists by label (`sum_of`), as rules."""
+    return [TableRule(table=spec.key, check=SUM_TOTAL.name, target=row.key, operands=row.sum_of, formula="sum",
+                      text_fr=f"{row.key} = " + " + ".join(row.sum_of), text_en=f"{row.key} = " + " + ".join(row.sum_of))
+            for row in spec.rows if row.sum_of]
+
+
+def verify_sum(table: ExtractedTable, rule: TableRule) -> list[Finding]:
+    """The row labelled `rule.target` against the sum of the rows labelled `rule.operands`, on each
+    quantity column (or `rule.columns`) where it states a figure; silent when the target is absent."""
     keyed = {str(label): int(i) for i, label in table.values[ROW_LABEL].items()}
-    for row in spec.rows:
-        if not row.sum_of or row.key not in keyed:
+    if rule.target not in keyed:
+        return []
+    index = keyed[rule.target]
+    present = [keyed[k] for k in rule.operands if k in keyed]
+    findings: list[Finding] = []
+    for column in table.columns:
+        stated = table.values.at[index, column.key]
+        if not column.is_quantity or pd.isna(stated) or (rule.columns and column.key not in rule.columns):
             continue
-        index = keyed[row.key]
-        present = [keyed[k] for k in row.sum_of if k in keyed]
-        for column in table.columns:
-            stated = table.values.at[index, column.key]
-            if not column.is_quantity or pd.isna(stated):
-                continue
-            parts = [table.values.at[i, column.key] for i in present]
-            parts = [float(p) for p in parts if not pd.isna(p)]
-            labels = [str(table.cells.at[i, ROW_LABEL]) for i in present]
-            findings.append(sum_finding(
-                table, index, column.key, math.fsum(parts), float(stated),
-                tuple(cell_location(table, i, column.key) for i in present),
-                "somme de " + " + ".join(labels), "sum of " + " + ".join(labels),
-            ))
+        parts = [table.values.at[i, column.key] for i in present]
+        parts = [float(p) for p in parts if not pd.isna(p)]
+        labels = [str(table.cells.at[i, ROW_LABEL]) for i in present]
+        findings.append(sum_finding(
+            table, index, column.key, math.fsum(parts), float(stated),
+            tuple(cell_location(table, i, column.key) for i in present),
+            *MESSAGES["labelled_sum"].render({"labels": " + ".join(labels)}),
+        ))
     return findings
 
 
@@ -73,8 +97,10 @@ def sum_finding(
     unit = unit_of(table, column)
     label = str(table.cells.at[index, ROW_LABEL])
     what = table.column(column).label
-    fr, en = comparison(f"{label} — {what} ({parts_fr})", f"{label} — {what} ({parts_en})",
-                        expected, stated, unit, expected_fr="recalculé", expected_en="recomputed")
+    what_fr, what_en = MESSAGES["total"].render({"label": label, "what": what, "parts": parts_fr},
+                                                {"label": label, "what": what, "parts": parts_en})
+    recomputed_fr, recomputed_en = MESSAGES["recomputed"].render({})
+    fr, en = comparison(what_fr, what_en, expected, stated, unit, expected_fr=recomputed_fr, expected_en=recomputed_en)
     passed = abs(stated - expected) <= tolerance
     return Finding(
         document=table.provenance.document, check="sum_total",
@@ -102,9 +128,11 @@ def check_equivalences(table: ExtractedTable) -> list[Finding]:
             other = second.value
             slack = max(quantity.tolerance, second.tolerance)
             unit = unit_of(table, column.key)
-            fr, en = comparison(f"Double écriture « {text} »", f"Figure written twice “{text}”",
-                                quantity.value, other, unit, expected_fr="premier chiffre",
-                                expected_en="first figure", observed_fr="second", observed_en="second")
+            twice_fr, twice_en = MESSAGES["written_twice"].render({"text": text})
+            first_fr, first_en = MESSAGES["first_figure"].render({})
+            second_fr, second_en = MESSAGES["second_figure"].render({})
+            fr, en = comparison(twice_fr, twice_en, quantity.value, other, unit, expected_fr=first_fr,
+                                expected_en=first_en, observed_fr=second_fr, observed_en=second_en)
             findings.append(Finding(
                 document=table.provenance.document, check="unit_equivalence",
                 status="pass" if abs(other - quantity.value) <= slack else "fail", severity="warning",
@@ -114,3 +142,36 @@ def check_equivalences(table: ExtractedTable) -> list[Finding]:
                 key=table.key,
             ))
     return findings
+
+
+class TotalsCheck(Check):
+    """`checks.totals`: the tables whose stated totals and sub-totals are recomputed."""
+
+    name = "totals"
+    schema = tuple[str, ...]
+    emits = (SUM_TOTAL,)
+    messages = MESSAGES | COMPARISON
+    verifies = SUM_TOTAL.name
+
+    def references(self, config: tuple[str, ...]) -> list[Reference]:
+        return [Reference((i,), key, None) for i, key in enumerate(config)]
+
+    def run(self, context: CheckContext, config: tuple[str, ...]) -> list[Finding]:
+        if context.spec is None:
+            return []
+        return [f for key in config if key in context.tables
+                for f in check_totals(context.tables[key], context.spec.table(key))]
+
+    def verify(self, table: ExtractedTable, rule: TableRule) -> list[Finding]:
+        return verify_sum(table, rule)
+
+
+class EquivalenceCheck(Check):
+    """Every document: a figure written twice in one cell ("12 300 m2 soit 1,23 ha")."""
+
+    name = UNIT_EQUIVALENCE.name
+    emits = (UNIT_EQUIVALENCE,)
+    messages = MESSAGES | COMPARISON
+
+    def run(self, context: CheckContext, config: None) -> list[Finding]:
+        return [f for table in context.document.tables for f in check_equivalences(table)]

@@ -6,13 +6,14 @@ from tables import make_table
 from extractors.spec import ColumnSpec
 from reconcilers.alignment import Groups, align, alignment_findings, row_pairs
 from reconcilers.budget import (
+    BudgetConfig,
     LinesConfig,
     check_block_subtotals,
     check_budget,
     check_grand_total,
     check_line_coverage,
-    parse_budget,
 )
+from reconcilers.parts import SpecValueError, validated
 from reconcilers.sources import (
     AcronymConfig,
     SourcesConfig,
@@ -118,7 +119,7 @@ def test_percentages_are_the_rounded_share_of_the_total_and_the_rule_is_said():
 
 
 def test_the_budget_run_sums_each_source_and_locates_the_gap():
-    config = parse_budget({"lines": {"table": "B"}, "sources": {"table": "S"}})
+    config = validated(BudgetConfig, {"lines": {"table": "B"}, "sources": {"table": "S"}}, ("budget",))
     result = check_budget({"B": LINES, "S": SOURCES}, config)
     by_source = [f for f in result.findings if f.check == "sum_total" and f.key == "by_source"]
     etat = next(f for f in by_source if f.subject == "ETAT")
@@ -191,5 +192,6 @@ def test_coverage_lines_without_amount_and_amounts_without_source():
 
 
 def test_a_budget_config_with_an_unknown_key_is_an_error():
-    with pytest.raises(ValueError, match="unknown key"):
-        parse_budget({"lines": {"table": "B"}, "totals": {}})
+    with pytest.raises(SpecValueError, match="unknown key") as error:
+        validated(BudgetConfig, {"lines": {"table": "B"}, "totals": {}}, ("checks", "budget"))
+    assert error.value.path == ("checks", "budget", "totals")

@@ -3,7 +3,7 @@
 import pytest
 
 from extractors.spec import ColumnSpec, RowSpec, TableSpec
-from reconcilers.arithmetic import check_row_arithmetic
+from reconcilers.arithmetic import as_table_rule, check_row_arithmetic
 from reconcilers.checks import (
     AgreementRule,
     ArithmeticRule,
@@ -80,7 +80,9 @@ def test_row_arithmetic_allows_the_rounding_of_the_result_only():
         ("1", "item", {"pap": "Awa", "total": "10 ha", "surface": "2 250", "remaining": "9.77 ha"}),
         ("2", "item", {"pap": "Fanta", "total": "6 ha", "surface": "6000", "remaining": "5. 55 ha"}),
     ])
-    findings = check_row_arithmetic(table, ArithmeticRule("B", "remaining", "total - surface"))
+    rule = as_table_rule(ArithmeticRule("B", "remaining", "total - surface"))
+    assert (rule.target, rule.operands, rule.source) == ("remaining", ("total", "surface"), "spec")
+    findings = check_row_arithmetic(table, rule)
     assert _status(findings) == [("Awa", "pass"), ("Fanta", "fail")]
     assert (findings[1].expected, findings[1].observed) == (54_000, 55_500)
 
