@@ -20,11 +20,33 @@ reconcile: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Every benchmark, in the order run; adding one is one line (`name`, plus `name_ARGS :=` when its
+# defaults do not fit). A script not (yet) in benchmarks/ is skipped with a line saying so.
+# `harness` writes the machine's description (cores, memory, load, Python, library versions).
+BENCHMARKS := \
+	harness \
+	seeds \
+	profile_run \
+	icdar_run \
+	icdar \
+	long_pdf \
+	seeds_gx \
+	useiti_records \
+	spreadsheets \
+	summary_data \
+	inferred_checks
+icdar_ARGS := ../shared/corpus/icdar2013-us --out benchmarks/results
+useiti_records_ARGS := ../shared/corpus/useiti-2015 --out benchmarks/results
+spreadsheets_ARGS := ../shared/corpus --out benchmarks/results
+summary_data_ARGS := ../shared/corpus/eiti-summary-data/data/declarations --out benchmarks/results/summary_data.json
+
+define bench_one
+	$(if $(wildcard benchmarks/$(1).py),$(BIN)/python -m benchmarks.$(1) $($(1)_ARGS),@echo "bench: benchmarks/$(1).py absent, skipped")
+
+endef
+
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.icdar ../shared/corpus/icdar2013-us --out benchmarks/results
-	$(BIN)/python -m benchmarks.long_pdf
-	$(BIN)/python -m benchmarks.summary_data ../shared/corpus/eiti-summary-data/data/declarations --out benchmarks/results/summary_data.json
-	$(BIN)/python -m benchmarks.useiti_records ../shared/corpus/useiti-2015 --out benchmarks/results
+	$(foreach name,$(BENCHMARKS),$(call bench_one,$(name)))
 
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshot.py

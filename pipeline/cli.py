@@ -16,35 +16,93 @@ from pipeline.outputs import (
     sweep_leftovers,
     write_outputs,
 )
-from pipeline.run import Limits, notices, run
+from pipeline.progress import Progress, shown
+from pipeline.run import Limits, default_jobs, notices, run
 from reconcilers.summary_data.totals import Materiality
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="itie-reconcile", description="Réconcilie les tableaux des documents ITIE.")
+HELP = {
+    "fr": {
+        "description": "Réconcilie les tableaux des documents ITIE.",
+        "run": "lire raw/, réconcilier, écrire outputs/",
+        "raw_dir": "dossier des documents et de leurs specs (défaut raw)",
+        "out": "dossier des résultats (défaut outputs)",
+        "lang": "langue du rapport, des messages et de cette aide (défaut fr)",
+        "fail_on": "statut 1 si un écart atteint cette gravité (défaut never : jamais)",
+        "max_pages": "refuser un PDF plus long (défaut {default})",
+        "max_bytes": "refuser un fichier plus gros, en octets (défaut {default})",
+        "max_seconds": "arrêter un document plus long à lire et contrôler, en secondes (défaut {default:g})",
+        "materiality_margin": "déclarations ITIE : écart significatif au-delà de ce %% du total (défaut {default:g})",
+        "materiality_floor": "... et au-delà de ce montant, dans la devise de la déclaration (défaut {default:g})",
+        "jobs": "documents lus en parallèle, un processus chacun (défaut {default} : les cœurs de la machine)",
+        "quiet": "pas de progression (une ligne par document, barres) ; les problèmes restent affichés",
+        "extract": "extraire les tableaux de fichiers, sans spec",
+        "files": "fichiers PDF ou texte à lire",
+        "extract_out": "dossier des tableaux extraits (défaut outputs/extract)",
+        "help": "afficher cette aide et quitter",
+    },
+    "en": {
+        "description": "Reconciles the tables of EITI documents.",
+        "run": "read raw/, reconcile, write outputs/",
+        "raw_dir": "folder of the documents and their specs (default raw)",
+        "out": "folder of the results (default outputs)",
+        "lang": "language of the report, the messages and this help (default fr)",
+        "fail_on": "exit status 1 when a finding reaches this severity (default never)",
+        "max_pages": "refuse a longer PDF (default {default})",
+        "max_bytes": "refuse a bigger file, in bytes (default {default})",
+        "max_seconds": "stop a document taking longer to read and check, in seconds (default {default:g})",
+        "materiality_margin": "EITI declarations: a gap is material beyond this %% of the total (default {default:g})",
+        "materiality_floor": "... and beyond this amount, in the declaration's currency (default {default:g})",
+        "jobs": "documents read in parallel, one process each (default {default}: the machine's cores)",
+        "quiet": "no progress (a line per document, bars); problems are still shown",
+        "extract": "extract the tables of files, without a spec",
+        "files": "PDF or text files to read",
+        "extract_out": "folder of the extracted tables (default outputs/extract)",
+        "help": "show this help and exit",
+    },
+}
+
+
+def _help_language(argv: list[str]) -> str:
+    """The --lang of the command line, read before parsing so that --help speaks it."""
+    for index, word in enumerate(argv):
+        if word == "--lang" and index + 1 < len(argv) and argv[index + 1] in HELP:
+            return argv[index + 1]
+        if word.startswith("--lang=") and word.removeprefix("--lang=") in HELP:
+            return word.removeprefix("--lang=")
+    return "fr"
+
+
+def _parser(lang: str = "fr") -> argparse.ArgumentParser:
+    text = HELP[lang]
+    parser = argparse.ArgumentParser(prog="itie-reconcile", description=text["description"], add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=text["help"])
     commands = parser.add_subparsers(dest="command", required=True)
-    run_command = commands.add_parser("run", help="lire raw/, réconcilier, écrire outputs/")
-    run_command.add_argument("raw_dir", nargs="?", default="raw", type=Path)
-    run_command.add_argument("--out", default="outputs", type=Path)
-    run_command.add_argument("--lang", choices=("fr", "en"), default="fr")
-    run_command.add_argument("--fail-on", choices=("error", "warning", "never"), default="never")
+    run_command = commands.add_parser("run", help=text["run"], description=text["run"], add_help=False)
+    run_command.add_argument("-h", "--help", action="help", help=text["help"])
+    run_command.add_argument("raw_dir", nargs="?", default="raw", type=Path, help=text["raw_dir"])
+    run_command.add_argument("--out", default="outputs", type=Path, help=text["out"])
+    run_command.add_argument("--lang", choices=("fr", "en"), default="fr", help=text["lang"])
+    run_command.add_argument("--fail-on", choices=("error", "warning", "never"), default="never", help=text["fail_on"])
     run_command.add_argument("--max-pages", type=_positive(int), default=Limits.max_pages,
-                             help=f"refuser un PDF plus long (défaut {Limits.max_pages})")
+                             help=text["max_pages"].format(default=Limits.max_pages))
     run_command.add_argument("--max-bytes", type=_positive(int), default=Limits.max_bytes,
-                             help=f"refuser un fichier plus gros (défaut {Limits.max_bytes})")
+                             help=text["max_bytes"].format(default=Limits.max_bytes))
     run_command.add_argument("--max-seconds", type=_positive(float), default=Limits.max_seconds,
-                             help=f"arrêter un document plus long à lire (défaut {Limits.max_seconds:g})")
+                             help=text["max_seconds"].format(default=Limits.max_seconds))
     run_command.add_argument("--materiality-margin", type=_positive(float), default=Materiality.margin_pct,
-                             help="déclarations ITIE : écart significatif au-delà de ce %% du total "
-                                  f"(défaut {Materiality.margin_pct:g})")
+                             help=text["materiality_margin"].format(default=Materiality.margin_pct))
     run_command.add_argument("--materiality-floor", type=_positive(float), default=Materiality.floor,
-                             help="... et au-delà de ce montant, dans la devise de la déclaration "
-                                  f"(défaut {Materiality.floor:g})")
-    extract = commands.add_parser("extract", help="extraire les tableaux de fichiers, sans spec")
-    extract.add_argument("files", nargs="+", type=Path)
-    extract.add_argument("--out", default="outputs/extract", type=Path)
+                             help=text["materiality_floor"].format(default=Materiality.floor))
+    run_command.add_argument("--jobs", "-j", type=_positive(int), default=default_jobs(),
+                             help=text["jobs"].format(default=default_jobs()))
+    run_command.add_argument("--quiet", "-q", action="store_true", help=text["quiet"])
+    extract = commands.add_parser("extract", help=text["extract"], description=text["extract"], add_help=False)
+    extract.add_argument("-h", "--help", action="help", help=text["help"])
+    extract.add_argument("files", nargs="+", type=Path, help=text["files"])
+    extract.add_argument("--out", default="outputs/extract", type=Path, help=text["extract_out"])
     return parser
 
 
@@ -59,8 +117,9 @@ def _positive(kind: type[int | float]) -> Callable[[str], int | float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        arguments = _parser().parse_args(argv)
+        arguments = _parser(_help_language(argv)).parse_args(argv)
     except SystemExit as exit_:
         return 0 if exit_.code == 0 else 2
     if arguments.command == "extract":
@@ -80,12 +139,17 @@ def _run(arguments: argparse.Namespace) -> int:
     try:
         limits = Limits(max_bytes=arguments.max_bytes, max_pages=arguments.max_pages, max_seconds=arguments.max_seconds)
         materiality = Materiality(arguments.materiality_margin, arguments.materiality_floor)
-        result = run(raw_dir, staged_docs, limits, materiality)
+        progress = Progress(arguments.lang) if shown(arguments.quiet) else None
+        try:
+            result = run(raw_dir, staged_docs, limits, materiality, jobs=arguments.jobs, listener=progress)
+        finally:
+            if progress is not None:
+                progress.close()
         write_outputs(result, out_dir, arguments.lang)
         replace_directory(staged_docs, out_dir / "data_docs")
     finally:
         shutil.rmtree(staged_docs, ignore_errors=True)
-    for finding in notices(result):
+    for finding in notices(result.findings):
         print(f"itie-reconcile: {finding.message_fr if arguments.lang == 'fr' else finding.message_en}", file=sys.stderr)
     readable = [d for d in result.documents if d.status == "ok"]
     failed = [f for f in result.findings if f.status == "fail"]

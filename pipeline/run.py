@@ -6,13 +6,21 @@ expectations only see what they are handed.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import multiprocessing
+import os
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from expectations.suites import run_suites, suites_for
 from extractors.readers import ReadOptions, read
@@ -28,6 +36,10 @@ from reconcilers.finding import Finding, Location
 from reconcilers.prose_figures import figures_across_documents
 from reconcilers.summary_data.checks import DeclarationResult
 from reconcilers.summary_data.totals import Materiality
+
+
+# Imported by the run only after the documents are read (see `_import_meanwhile`).
+SLOW_IMPORTS = ("great_expectations", "great_expectations.expectations", "expectations.custom")
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,8 @@ class DocumentRun:
     status: str                                  # ok | unreadable (refused, out of time, or failed)
     reconciliation: Reconciliation | None
     findings: tuple[Finding, ...]
+    seconds: float = 0.0                         # reading and checking it, Great Expectations apart
+    pages: int | None = None                     # pages (or sheets) read, when the reader knows them
 
 
 @dataclass(frozen=True)
@@ -96,16 +110,36 @@ def read_document(path: Path, spec: Spec | None, limits: Limits) -> ExtractedDoc
     return read(path, spec.document if spec else None, ReadOptions(max_pages=limits.max_pages))
 
 
+def default_jobs() -> int:
+    """The cores this process may use: one document per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Listener(Protocol):
+    """Who follows a run as it goes (the command's progress display)."""
+
+    def started(self, paths: Sequence[Path]) -> None: ...
+    def finished(self, outcome: DocumentRun) -> None: ...
+
+
 def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
-        materiality: Materiality = Materiality()) -> RunResult:
+        materiality: Materiality = Materiality(), jobs: int = 1, listener: Listener | None = None) -> RunResult:
+    """Every document of `raw_dir` read and checked (`jobs` at a time, each in a worker process when
+    jobs > 1), then Great Expectations over all of them; `listener` hears of each document as it
+    completes. The result does not depend on `jobs`: documents stay in discovery order."""
     specs, spec_errors = load_specs(raw_dir)
     assignments, idle_specs = discover(raw_dir, specs)
     findings: list[Finding] = [_spec_error(e) for e in spec_errors] + [_idle_spec(s) for s in idle_specs]
-    documents: list[DocumentRun] = []
+    if listener is not None:
+        listener.started([a.path for a in assignments])
+    outcomes: dict[int, DocumentRun] = {}
+    for index, outcome in _run_documents(assignments, limits, jobs):
+        outcomes[index] = outcome
+        if listener is not None:
+            listener.finished(outcome)
+    documents = [outcomes[index] for index in range(len(assignments))]
     suites = []
-    for assignment in assignments:
-        outcome = _run_document(assignment, limits)
-        documents.append(outcome)
+    for outcome in documents:
         findings += outcome.findings
         if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             suites += suites_for(outcome.reconciliation)
@@ -125,10 +159,58 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
     )
 
 
+def _run_documents(assignments: Sequence[Assignment], limits: Limits, jobs: int,
+                   ) -> Iterator[tuple[int, DocumentRun]]:
+    """(index, outcome) of every document, in the order they complete."""
+    if jobs <= 1 or len(assignments) <= 1:
+        for index, assignment in enumerate(assignments):
+            yield index, _run_document(assignment, limits)
+        return
+    yield from _in_processes(dict(enumerate(assignments)), limits, jobs)
+
+
+def _in_processes(assignments: dict[int, Assignment], limits: Limits, jobs: int,
+                  ) -> Iterator[tuple[int, DocumentRun]]:
+    """Documents read by `jobs` forked workers (the imports are the parent's: no start-up cost);
+    each task runs in its worker's main thread, so the time budget's alarm works there. A worker
+    that dies (killed, out of memory) breaks the pool: the documents it took down with it are run
+    again one pool each, so that only the one that killed its worker is refused."""
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    broken: list[int] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(assignments)), mp_context=context) as pool:
+        futures = {pool.submit(_run_document, assignment, limits): index for index, assignment in assignments.items()}
+        _import_meanwhile(SLOW_IMPORTS)
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                yield index, future.result()
+            except BrokenProcessPool:
+                broken.append(index)
+    if len(broken) == 1 and len(assignments) == 1:
+        [index] = broken
+        yield index, _refused(assignments[index], f"{assignments[index].path.name}: le processus de lecture "
+                                                  f"s'est arrêté / the reading process died", 0.0)
+        return
+    for index in sorted(broken):
+        yield from _in_processes({index: assignments[index]}, limits, 1)
+
+
+def _import_meanwhile(modules: Sequence[str]) -> None:
+    """Import what the run needs after the documents (Great Expectations: 1.6 s) while the workers
+    read them: this process is idle then. Started once every worker is forked, so that no child
+    inherits an import half done."""
+    def load() -> None:
+        for module in modules:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(module)
+    threading.Thread(target=load, name="import-meanwhile", daemon=True).start()
+
+
 def _run_document(assignment: Assignment, limits: Limits) -> DocumentRun:
     """Read and reconcile one document within its time; whatever goes wrong stays with this document."""
     spec = assignment.spec
     name = assignment.path.name
+    start = time.perf_counter()
     try:
         with time_budget(limits.max_seconds):
             document = read_document(assignment.path, spec, limits)
@@ -142,20 +224,27 @@ def _run_document(assignment: Assignment, limits: Limits) -> DocumentRun:
         reason = (f"{name}: erreur interne, document ignoré / internal error, document skipped "
                   f"({type(error).__name__}: {' '.join(str(error).split())})")
     else:
+        pages = len({label for _, label in document.page_starts}) or None
         return DocumentRun(name, document.kind, spec.path.name if spec else None, "ok", reconciliation,
-                           reconciliation.findings)
+                           reconciliation.findings, time.perf_counter() - start, pages)
+    return _refused(assignment, reason, time.perf_counter() - start)
+
+
+def _refused(assignment: Assignment, reason: str, seconds: float) -> DocumentRun:
+    """The outcome of a document that could not be read: one finding saying why."""
+    spec = assignment.spec
+    name = assignment.path.name
     finding = Finding(
         document=name, check="document", status="fail", severity="error", subject=name, field="",
         location=Location(text=reason), message_fr=reason, message_en=reason,
     )
     return DocumentRun(name, spec.document.kind if spec else "generic", spec.path.name if spec else None,
-                       "unreadable", None, (finding,))
+                       "unreadable", None, (finding,), seconds)
 
 
 def _with_expectations(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
     mine = tuple(f for f in findings if f.document == document.name)
-    return DocumentRun(document.name, document.kind, document.spec, document.status,
-                       document.reconciliation, tuple(_in_sheets(document.findings + mine, [document])))
+    return replace(document, findings=tuple(_in_sheets(document.findings + mine, [document])))
 
 
 def _in_sheets(findings: Iterable[Finding], documents: list[DocumentRun]) -> list[Finding]:
@@ -194,10 +283,10 @@ def _unique_ids(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def notices(result: RunResult) -> list[Finding]:
+def notices(findings: Iterable[Finding]) -> list[Finding]:
     """What the user must hear without opening the report, one line each: the files and specs
     that could not be used, or only in part (a problem of the whole document, not of a cell)."""
     return [
-        f for f in result.findings
+        f for f in findings
         if f.status == "fail" and (f.check == "document" or (f.check == "extraction" and f.location.table is None))
     ]
