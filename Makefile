@@ -34,10 +34,12 @@ BENCHMARKS := \
 	useiti_records \
 	spreadsheets \
 	summary_data \
-	inferred_checks
+	inferred_checks \
+	spec_load
 icdar_ARGS := ../shared/corpus/icdar2013-us --out benchmarks/results
 useiti_records_ARGS := ../shared/corpus/useiti-2015 --out benchmarks/results
 spreadsheets_ARGS := ../shared/corpus --out benchmarks/results
+spec_load_ARGS := raw
 summary_data_ARGS := ../shared/corpus/eiti-summary-data/data/declarations --out benchmarks/results/summary_data.json
 
 define bench_one
