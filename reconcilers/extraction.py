@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 from extractors.table import (
     ROW_KIND,
@@ -71,7 +72,7 @@ def caption_findings(document: ExtractedDocument) -> list[Finding]:
         by_number[number].append((title, offset))
     findings: list[Finding] = []
     for number, entries in by_number.items():
-        titles = list(dict.fromkeys(title for title, _ in entries))
+        titles = _distinct_tables([title for title, _ in entries])
         if len(titles) > 1:
             quoted = [MESSAGES["quoted"].render({"text": t}) for t in titles]
             fr, en = MESSAGES["number_reused"].render(
@@ -85,6 +86,25 @@ def caption_findings(document: ExtractedDocument) -> list[Finding]:
                 key=number,
             ))
     return findings
+
+
+# "Continued." / "(continued)" / "(suite)": a table's caption repeated on its next page.
+_CONTINUED = re.compile(r"^\s*(?:continued|suite)\s*[.:]?\s*|\s*\((?:continued|suite)\)\s*", re.IGNORECASE)
+
+
+def _distinct_tables(titles: list[str]) -> list[str]:
+    """The titles that name different tables: a sentence citing a table ("Table 2 depicts …",
+    its title starting in lower case) is no caption, and a caption repeated on a continuation page,
+    whole or cut short ("… School years 2003–04" / "… 2003–04 through 2021–22"), is the same table."""
+    kept: list[tuple[str, str]] = []
+    for title in titles:
+        if not title or title[0].islower():
+            continue
+        bare = " ".join(_CONTINUED.sub(" ", title).split()).casefold()
+        if any(bare.startswith(other) or other.startswith(bare) for _, other in kept):
+            continue
+        kept.append((title, bare))
+    return [title for title, _ in kept]
 
 
 # What a word processor prints where a cross-reference or a table-of-contents entry broke.
@@ -109,6 +129,15 @@ def broken_reference_findings(document: ExtractedDocument) -> list[Finding]:
 
 # A row number as printed: 12, 3.1, 4-2, 12a. A company or person name is no row number.
 _ROW_NUMBER = re.compile(r"\d+(?:[.\-]\d+)*[a-z]?\.?")
+_INCREASING_SHARE = 0.8          # of the steps between two different numbers, those that go up
+
+
+def _mostly_increasing(labels: list[str]) -> bool:
+    """Row numbers go up (1, 2, 3 or 4.1, 4.2, 5): a first column of measures (1.7, 2.2, 1.1)
+    does not, and its repeated values are no numbering error."""
+    keys = [tuple(int(part) for part in re.findall(r"\d+", label)) for label in labels]
+    steps = [(a, b) for a, b in pairwise(keys) if a != b]
+    return not steps or sum(a < b for a, b in steps) >= _INCREASING_SHARE * len(steps)
 
 
 def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
@@ -120,7 +149,7 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
     items = table.cells[table.cells[ROW_KIND] == "item"]
     labels = items[ROW_LABEL].astype(str).str.strip()
     numbered = labels[labels.str.fullmatch(_ROW_NUMBER.pattern)]
-    if numbered.empty or len(numbered) * 2 < len(labels[labels != ""]):
+    if numbered.empty or len(numbered) * 2 < len(labels[labels != ""]) or not _mostly_increasing(list(numbered)):
         return []
     counts = numbered.value_counts()
     findings = []
