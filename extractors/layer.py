@@ -21,7 +21,7 @@ import pandas as pd
 from extractors.frame import RawRow, build_table
 from extractors.grid import guess_kind, header_labels, is_context_line, is_figure, row_kind, row_label, table_parts
 from extractors.quality import table_quality
-from extractors.quantity import number_convention, parse_quantity, unit_in_label
+from extractors.quantity import QuantityError, number_convention, parse_quantity, unit_in_label
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import ColumnSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable, Provenance
@@ -156,6 +156,17 @@ def _written_unit(texts: list[str], kind: str, convention: str | None) -> str | 
     return written.pop() if len(written) == 1 and "" not in written else None
 
 
+def _fits(texts: list[str], kind: str, unit: str, convention: str | None) -> bool:
+    """Whether every cell reads as `kind` with `unit` as the unit of its bare figures."""
+    try:
+        for text in texts:
+            if text:
+                parse_quantity(text, kind, unit, convention)
+    except QuantityError:
+        return False
+    return True
+
+
 def _columns(labels: list[str], body: list[list[str]], width: int, context: list[str]) -> tuple[ColumnSpec, ...]:
     """Each column typed by its cells, read with the column's convention (else the table's), its
     unit printed in its header when the cells print none."""
@@ -166,7 +177,12 @@ def _columns(labels: list[str], body: list[list[str]], width: int, context: list
         convention = number_convention(texts) or table_convention
         label = labels[c] or f"c{c}"
         kind = guess_kind(texts, convention)
-        unit = unit_in_label(labels[c]) or (_written_unit(texts, kind, convention) if kind != "text" else None)
+        unit = unit_in_label(labels[c]) if kind != "text" else None
+        if unit and not _fits(texts, kind, unit, convention):
+            kind = "money" if _fits(texts, "money", unit, convention) else kind   # "($ in millions)" over bare figures
+        if unit and not _fits(texts, kind, unit, convention):
+            unit = None
+        unit = unit or (_written_unit(texts, kind, convention) if kind != "text" else None)
         columns.append(ColumnSpec(key=f"c{c}", label=label, type=kind, optional=True, unit=unit,
                                   convention=convention))
     return tuple(columns)

@@ -116,8 +116,9 @@ _CELL = re.compile(
 )
 _EQUIVALENT = re.compile(r"\s*(?:soit|ou|=)\s+(?P<alt>.+)$", re.IGNORECASE | re.DOTALL)
 # Numbers only one convention reads: three-digit groups after commas twice or before a decimal
-# dot (English); groups after spaces or dots, or a comma before other than three digits (French).
-_ENGLISH = re.compile(r"\d,\d{3},\d{3}(?!\d)|\d,\d{3}\.\d")
+# dot, or after a leading dollar sign ("$3,831") (English); groups after spaces or dots, or a comma
+# before other than three digits (French).
+_ENGLISH = re.compile(r"\d,\d{3},\d{3}(?!\d)|\d,\d{3}\.\d|\$\s?\d{1,3},\d{3}(?![\d,])")
 _FRENCH = re.compile(rf"\d{_SPACE}\d{{3}}(?!\d)|\d\.\d{{3}}\.\d{{3}}(?!\d)|\d\.\d{{3}},\d|\d,(?:\d{{1,2}}|\d{{4,}})(?!\d)")
 
 

@@ -144,6 +144,10 @@ def _cued_columns(table: InterpretedTable, sentence: str, figure: Quoted, previo
     return [key for key in table.columns_with(role) if label_words(table.header(key)) & cue]
 
 
+# How far a quoted figure may stand from its cell and still be a misquote of it (rather than another figure).
+_MISQUOTE_RATIO = 2.0
+
+
 def _reads(value: float, allowance: float, cell: float | None) -> bool:
     return cell is not None and not pd.isna(cell) and abs(abs(cell) - value) <= allowance
 
@@ -222,12 +226,22 @@ def prose_figures(document: ExtractedDocument, tables: Sequence[InterpretedTable
             previous = figure
             if len(columns) != 1:
                 continue
-            findings.append(_finding(document.name, candidate, columns[0], figure, sentence, page))
+            finding = _finding(document.name, candidate, columns[0], figure, sentence, page)
+            findings += [finding] if finding else []
     return findings
 
 
+def _misquote(value: float, cell: float) -> bool:
+    """A figure that differs from its cell is a misquote when it is of the cell's size (a typo, a
+    stale figure); one far off, or beside an empty cell, is about something else: no finding."""
+    if pd.isna(cell) or not cell or not value:
+        return False
+    ratio = value / abs(float(cell))
+    return 1 / _MISQUOTE_RATIO <= ratio <= _MISQUOTE_RATIO
+
+
 def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, sentence: str,
-             page: int | str | None) -> Finding:
+             page: int | str | None) -> Finding | None:
     table = candidate.table
     numbers = table.numbers
     cell = numbers.at[candidate.row, column]
@@ -243,6 +257,8 @@ def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, s
                      "seen": "—" if pd.isna(cell) else _shown(abs(float(cell)), figure.percent, lang)}
               for lang in ("fr", "en")}
     kind = "tied" if tied else "other_column" if other else "differs"
+    if kind == "differs" and not _misquote(figure.value, cell):
+        return None
     fr, en = MESSAGES[kind].render(fields["fr"], fields["en"])
     return Finding(
         document=document, check="claim", status="fail" if kind == "differs" else "pass",

@@ -30,7 +30,7 @@ from reconcilers.entity_columns import (
     near_miss_findings,
 )
 from reconcilers.meaning import interpret_document
-from reconcilers.prose_figures import count_claims, promised_explanations, prose_figures
+from reconcilers.prose_figures import _misquote, count_claims, promised_explanations, prose_figures
 from tests.tables import make_table
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "useiti-2015"
@@ -183,3 +183,11 @@ def test_a_near_miss_is_shown_not_linked() -> None:
         ("QEP Resources, Inc.", "EOG Resources, Inc.", 83)]
     said = near_miss_findings(near, "doc.txt")
     assert said[0].severity == "info" and "QEP Resources, Inc." in said[0].message_en
+
+
+def test_a_figure_far_from_its_cell_is_about_something_else():
+    """A misquote is of the cell's size (WPX's variance $31,376 for $31,326); a chart's axis label
+    "40%" beside a 2.6 % cell, or a figure beside an empty cell, is no claim about that cell."""
+    assert _misquote(31_376, 31_326)
+    assert not _misquote(40, 2.6)
+    assert not _misquote(7, float("nan"))

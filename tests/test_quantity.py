@@ -167,3 +167,10 @@ def test_english_amounts_round_trip_with_their_sign(value):
 @given(st.integers(min_value=1, max_value=10**12), st.sampled_from(["-", "–", "−"]))
 def test_french_negatives_with_any_dash(value, dash):
     assert parse_quantity(f"{dash}{_french(value)} FCFA", "money").value == -value
+
+
+def test_a_dollar_before_a_comma_group_is_english_evidence():
+    """"$3,831" in a column of the USEITI executive summary is 3 831 dollars, not 3,831."""
+    assert number_convention(["$3,831", "$207"]) == "en"
+    assert parse_quantity("$3,831", "money", None, "en").value == 3831
+    assert number_convention(["1,5", "$ 2"]) == "fr"
