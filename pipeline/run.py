@@ -143,11 +143,11 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
         findings += outcome.findings
         if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             suites += suites_for(outcome.reconciliation)
-    findings += figures_across_documents([Source(d.name, list(d.reconciliation.interpreted), d.reconciliation.document)
-                                          for d in documents if d.reconciliation is not None])
+    across = figures_across_documents([Source(d.name, list(d.reconciliation.interpreted), d.reconciliation.document)
+                                       for d in documents if d.reconciliation is not None])
     expectation_findings = run_suites(suites, data_docs_dir)
-    findings += expectation_findings
-    documents = [_with_expectations(d, expectation_findings) for d in documents]
+    findings += across + expectation_findings
+    documents = [_with_run_findings(d, across + expectation_findings) for d in documents]
     findings = _in_sheets(findings, documents)
     declarations, loose = check_declarations(
         (d.reconciliation.document for d in documents if d.reconciliation is not None), materiality)
@@ -242,7 +242,9 @@ def _refused(assignment: Assignment, reason: str, seconds: float) -> DocumentRun
                        "unreadable", None, (finding,), seconds)
 
 
-def _with_expectations(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
+def _with_run_findings(document: DocumentRun, findings: list[Finding]) -> DocumentRun:
+    """A document's own findings with those the run made over all documents (figures compared
+    across documents, expectations) that name it, so that its verdict counts them."""
     mine = tuple(f for f in findings if f.document == document.name)
     return replace(document, findings=tuple(_in_sheets(document.findings + mine, [document])))
 
