@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import resource
-import time
 import os
 import platform
+import resource
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path

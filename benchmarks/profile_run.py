@@ -36,7 +36,9 @@ import pipeline.run  # noqa: E402
 IMPORT_SECONDS = time.perf_counter() - IMPORT_START
 GX_START = time.perf_counter()
 try:   # imported here, timed apart: the run imports it when its first suites run
-    from great_expectations.data_context.data_context.abstract_data_context import AbstractDataContext
+    from great_expectations.data_context.data_context.abstract_data_context import (
+        AbstractDataContext,
+    )
 except ImportError:
     AbstractDataContext = None
 GX_IMPORT_SECONDS = time.perf_counter() - GX_START

@@ -19,10 +19,23 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from extractors.frame import RawRow, build_table
-from extractors.grid import guess_kind, header_labels, is_context_line, is_figure, row_kind, row_label, table_parts
+from extractors.grid import (
+    guess_kind,
+    header_labels,
+    is_context_line,
+    is_figure,
+    row_kind,
+    row_label,
+    table_parts,
+)
 from extractors.quality import table_quality
-from extractors.quantity import QuantityError, number_convention, parse_quantity, unit_in_label
-from extractors.source import CellSource, GridCell, SourceGrid
+from extractors.quantity import (
+    QuantityError,
+    number_convention,
+    parse_quantity,
+    unit_in_label,
+)
+from extractors.source import GridCell, SourceGrid
 from extractors.spec import ColumnSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable, Provenance
 

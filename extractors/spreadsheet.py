@@ -35,7 +35,13 @@ from extractors.grid import guess_kind, header_rows, is_number, row_kind
 from extractors.layer import table_from_grid
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import DocumentSpec
-from extractors.table import ROW_LABEL, CellProblem, ExtractedDocument, ExtractedTable, Provenance
+from extractors.table import (
+    ROW_LABEL,
+    CellProblem,
+    ExtractedDocument,
+    ExtractedTable,
+    Provenance,
+)
 from extractors.text_document import DocumentError
 
 Position = tuple[int, int]                  # (row, column), both 1-based as in the sheet

@@ -19,7 +19,14 @@ from extractors.flattened import cut_labelled, cut_numbered, expand
 from extractors.frame import build_table
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.tab_blocks import tab_block_tables, uncut_caption_problems
-from extractors.table import ROW_KIND, ROW_LABEL, CellProblem, ExtractedDocument, ExtractedTable, Provenance
+from extractors.table import (
+    ROW_KIND,
+    ROW_LABEL,
+    CellProblem,
+    ExtractedDocument,
+    ExtractedTable,
+    Provenance,
+)
 from extractors.tsv import cut_tsv_table
 
 _NEXT_CAPTION = re.compile(r"Tableau\s*\d+\s*:")

@@ -13,8 +13,8 @@ from typing import TextIO
 from tqdm import tqdm
 
 from extractors.pdf.document import count_pages
-from pipeline.run import DocumentRun
 from extractors.quantity import format_number
+from pipeline.run import DocumentRun
 
 WORDS = {
     "fr": {"documents": "documents", "page": "page", "pages": "pages", "unreadable": "illisible",

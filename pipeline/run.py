@@ -37,7 +37,6 @@ from reconcilers.prose_figures import figures_across_documents
 from reconcilers.summary_data.checks import DeclarationResult
 from reconcilers.summary_data.totals import Materiality
 
-
 # Imported by the run only after the documents are read (see `_import_meanwhile`).
 SLOW_IMPORTS = ("great_expectations", "great_expectations.expectations", "expectations.custom")
 

@@ -19,7 +19,14 @@ from typing import Any
 import yaml
 
 from extractors.flattened import expand
-from extractors.spec import COLUMN_TYPES, LAYOUTS, ROW_KINDS, ColumnSpec, DocumentSpec, TableSpec
+from extractors.spec import (
+    COLUMN_TYPES,
+    LAYOUTS,
+    ROW_KINDS,
+    ColumnSpec,
+    DocumentSpec,
+    TableSpec,
+)
 from extractors.tsv import TsvOptions
 from reconcilers.parts import SpecValueError, dotted, validated
 from reconcilers.registry import ChecksSpec, parse_checks

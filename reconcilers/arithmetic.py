@@ -16,7 +16,15 @@ from reconcilers.finding import Finding
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import split_joined
-from reconcilers.parts import ROW_ARITHMETIC, Check, CheckContext, Reference, SpecValueError, Template, dotted
+from reconcilers.parts import (
+    ROW_ARITHMETIC,
+    Check,
+    CheckContext,
+    Reference,
+    SpecValueError,
+    Template,
+    dotted,
+)
 from reconcilers.rules import TableRule
 
 _SLACK = 1e-6

@@ -58,7 +58,6 @@ from reconcilers.sources import (
 )
 from reconcilers.totals import sum_finding
 
-
 MESSAGES: dict[str, Template] = {
     "block_sum": Template("somme des {n} lignes du {group} {block}", "sum of the {n} lines of {group} {block}"),
     "lines_sum": Template("somme des {n} lignes", "sum of the {n} lines"),

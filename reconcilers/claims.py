@@ -27,7 +27,15 @@ from extractors.table import ExtractedTable
 from reconcilers.cells import CellValue, MissingCell, resolve
 from reconcilers.checks import ClaimRule
 from reconcilers.finding import Finding, Location
-from reconcilers.parts import CLAIM, Check, CheckContext, Reference, SpecValueError, Template, dotted
+from reconcilers.parts import (
+    CLAIM,
+    Check,
+    CheckContext,
+    Reference,
+    SpecValueError,
+    Template,
+    dotted,
+)
 
 _MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)}

@@ -12,14 +12,30 @@ import pandas as pd
 from extractors.quantity import format_quantity
 from extractors.spec import DocumentSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
-from reconcilers.cells import CellValue, MissingCell, cell_location, resolve, row_entity, unit_of
+from reconcilers.cells import (
+    CellValue,
+    MissingCell,
+    cell_location,
+    resolve,
+    row_entity,
+    unit_of,
+)
 from reconcilers.checks import AgreementRule, DeclaredLossRule, PerEntityRule, TwinRule
 from reconcilers.entities import EntityIndex
 from reconcilers.finding import Finding
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import fold
-from reconcilers.parts import CROSS_TABLE, TWIN_TABLE, Check, CheckContext, Reference, SpecValueError, Template, dotted
+from reconcilers.parts import (
+    CROSS_TABLE,
+    TWIN_TABLE,
+    Check,
+    CheckContext,
+    Reference,
+    SpecValueError,
+    Template,
+    dotted,
+)
 
 _SLACK = 1e-6
 MESSAGES: dict[str, Template] = {

@@ -14,8 +14,15 @@ from reconcilers.cells import cell_location
 from reconcilers.checks import EntityRule
 from reconcilers.finding import Finding, Location
 from reconcilers.names import Entity, Mention, NearMiss, link_entities
-from reconcilers.parts import COVERAGE, NAME_MATCH, Check, CheckContext, Reference, Template, validated
-
+from reconcilers.parts import (
+    COVERAGE,
+    NAME_MATCH,
+    Check,
+    CheckContext,
+    Reference,
+    Template,
+    validated,
+)
 
 MESSAGES: dict[str, Template] = {
     "near_miss": Template("« {spelling} » ressemble à « {entity} » (score {score}) mais reste sous le seuil de "

@@ -27,7 +27,14 @@ from extractors.quantity import format_number
 from extractors.table import ExtractedDocument
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable
-from reconcilers.names import Entity, Mention, NearMiss, fold, joined_ratio, link_entities
+from reconcilers.names import (
+    Entity,
+    Mention,
+    NearMiss,
+    fold,
+    joined_ratio,
+    link_entities,
+)
 from reconcilers.parts import CROSS_TABLE, NAME_MATCH, Check, CheckContext, Template
 
 COMPANY_THRESHOLD = 90.0

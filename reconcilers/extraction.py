@@ -17,7 +17,6 @@ from reconcilers.cells import row_entity
 from reconcilers.finding import Finding, Location
 from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext, Template
 
-
 MESSAGES: dict[str, Template] = {
     "row": Template("ligne {row}{named}", "row {row}{named}"),
     "column": Template("colonne « {column} »", "column “{column}”"),

@@ -17,14 +17,27 @@ from extractors.table import ExtractedDocument
 from reconcilers.arithmetic import ArithmeticCheck
 from reconcilers.budget import BudgetCheck
 from reconcilers.claims import ClaimsCheck
-from reconcilers.cross_table import AgreementsCheck, DeclaredLossesCheck, PerEntityCheck, TwinsCheck
+from reconcilers.cross_table import (
+    AgreementsCheck,
+    DeclaredLossesCheck,
+    PerEntityCheck,
+    TwinsCheck,
+)
 from reconcilers.entities import EntitiesCheck
 from reconcilers.entity_columns import EntityColumnsCheck
 from reconcilers.extraction import ExtractionCheck, NumberingCheck
 from reconcilers.finding import Finding
 from reconcilers.formulas import FormulasCheck
 from reconcilers.inference import InferenceCheck
-from reconcilers.parts import DECLARATION_KINDS, DOCUMENT, EXPECTATION, Check, CheckContext, FindingKind, SpecValueError
+from reconcilers.parts import (
+    DECLARATION_KINDS,
+    DOCUMENT,
+    EXPECTATION,
+    Check,
+    CheckContext,
+    FindingKind,
+    SpecValueError,
+)
 from reconcilers.prose_figures import ProseFiguresCheck
 from reconcilers.rules import TableRule
 from reconcilers.shares import SharesCheck

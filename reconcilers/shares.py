@@ -13,7 +13,15 @@ from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import MissingCell, cell_location, row_index, unit_of
 from reconcilers.checks import ShareRule
 from reconcilers.finding import Finding
-from reconcilers.parts import PERCENTAGE, Check, CheckContext, Reference, SpecValueError, Template, dotted
+from reconcilers.parts import (
+    PERCENTAGE,
+    Check,
+    CheckContext,
+    Reference,
+    SpecValueError,
+    Template,
+    dotted,
+)
 
 # A stated percentage is a rounded figure: it holds if the true share rounds to it.
 _HALF_POINT = 0.5

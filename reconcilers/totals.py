@@ -13,7 +13,14 @@ from reconcilers.cells import cell_location, unit_of
 from reconcilers.finding import Finding
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
-from reconcilers.parts import SUM_TOTAL, UNIT_EQUIVALENCE, Check, CheckContext, Reference, Template
+from reconcilers.parts import (
+    SUM_TOTAL,
+    UNIT_EQUIVALENCE,
+    Check,
+    CheckContext,
+    Reference,
+    Template,
+)
 from reconcilers.rules import TableRule
 
 _ABSOLUTE_SLACK = 1e-6

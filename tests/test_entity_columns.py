@@ -30,7 +30,12 @@ from reconcilers.entity_columns import (
     near_miss_findings,
 )
 from reconcilers.meaning import interpret_document
-from reconcilers.prose_figures import _misquote, count_claims, promised_explanations, prose_figures
+from reconcilers.prose_figures import (
+    _misquote,
+    count_claims,
+    promised_explanations,
+    prose_figures,
+)
 from tests.tables import make_table
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "useiti-2015"

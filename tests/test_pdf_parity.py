@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import math
-from dataclasses import replace
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

@@ -19,8 +19,8 @@ from extractors.frame import RawRow, build_table
 from extractors.layer import table_from_grid
 from extractors.pdf.columns import Layout, spec_layout
 from extractors.pdf.grids import PdfGrid
-from extractors.quality import table_quality
 from extractors.pdf.rows import labelled_rows, numbered_rows
+from extractors.quality import table_quality
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.spec import ColumnSpec, TableSpec
 from extractors.table import CellProblem, ExtractedTable, Provenance
