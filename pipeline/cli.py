@@ -153,8 +153,10 @@ def _run(arguments: argparse.Namespace) -> int:
         print(f"itie-reconcile: {finding.message_fr if arguments.lang == 'fr' else finding.message_en}", file=sys.stderr)
     readable = [d for d in result.documents if d.status == "ok"]
     failed = [f for f in result.findings if f.status == "fail"]
-    print(f"itie-reconcile: {len(readable)}/{len(result.documents)} documents lus, "
-          f"{len(failed)} écarts sur {len(result.findings)} contrôles -> {out_dir}/report.html", file=sys.stderr)
+    counts = (f"{len(readable)}/{len(result.documents)}", len(failed), len(result.findings))
+    closing = ("{} documents lus, {} écarts sur {} contrôles" if arguments.lang == "fr"
+               else "{} documents read, {} discrepancies in {} checks").format(*counts)
+    print(f"itie-reconcile: {closing} -> {out_dir}/report.html", file=sys.stderr)
     if not readable:
         return 2
     if arguments.fail_on != "never":

@@ -68,6 +68,9 @@ def test_progress_is_silent_when_not_a_terminal(tmp_path, capsys):
     assert main(["run", str(small_raw(tmp_path / "raw")), "--out", str(tmp_path / "out")]) == 0
     [line] = capsys.readouterr().err.splitlines()            # the closing line only
     assert line.startswith("itie-reconcile: 1/1 documents lus")
+    assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--lang", "en"]) == 0
+    [line] = capsys.readouterr().err.splitlines()            # … in the --lang language
+    assert line.startswith("itie-reconcile: 1/1 documents read")
 
     class Terminal:
         def isatty(self) -> bool:
