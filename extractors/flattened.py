@@ -4,7 +4,7 @@ A numbered table ("1 Awa Diarra Kayes 5 ha 4500 4.55 ha 2 Seydou …") is cut
 into rows at its row numbers; where a number could also be a value, the cut that lets
 every row match the row grammar (built from the spec's columns) wins. A cell never holds
 what looks like the start of a later row or a total label: a free-text last cell
-("8 pieds de manguiers", pattern ending in `.*`) would otherwise swallow the rows after it.
+("<n> pieds de <arbres>", a pattern ending in `.*`) would otherwise swallow the rows after it.
 When the spec's total does not match, the rows are still cut by their numbers and the
 total is read generically (found by its label, its figures given to the columns their unit
 and magnitude fit), and a note says so with the raw text. A labelled table
@@ -46,7 +46,7 @@ _ROMAN_PAGE_MARK = r"(?:\s+[ivxl]{1,6})??"
 _TOKEN_NUMBER = re.compile(r"(?<!\S)(\d+)(?!\S)")
 _MAX_STEPS = 20_000
 # What starts a row of a numbered table: its number, then a capitalised word.
-# A header holding this many figures holds a row whose number was not read ("0,00 Siaka Keita 16 87 000").
+# A header holding this many figures holds a row whose number was not read ("0,00 <Nom> <chiffres>").
 _ROW_LIKE_FIGURES = 3
 ROW_START = re.compile(r"(?<!\S)(\d{1,3})\s+[A-ZÀ-Ý][\w’'-]")
 # The label of a total or sub-total row, as French documents spell it.
@@ -252,7 +252,7 @@ def read_total_generically(
     tail: str, spec: TableSpec, rows: list[RawRow], after: str,
 ) -> tuple[RawRow | None, list[str], CutNote]:
     """Text after the last row that the spec's total does not describe. Starting with a total
-    label, it is read as the total: each figure (with what it equals, "40 700 m2 soit 4,07 ha")
+    label, it is read as the total: each figure (with what it equals, "<n> m2 soit <n> ha")
     goes to a quantity column its unit fits, in column order, the assignment closest to the
     magnitude of the columns' sums; what was assumed is said. Otherwise it is reported."""
     if not _TOTAL_PHRASE.match(tail):
@@ -283,7 +283,7 @@ def read_total_generically(
 
 
 def _figures(text: str) -> list[tuple[str, int, int]]:
-    """(text, start, end) of each quantity, an equivalent ("soit 4,07 ha") kept with the one before."""
+    """(text, start, end) of each quantity, an equivalent ("soit <n> ha") kept with the one before."""
     grammar = re.compile(rf"(?<![\w,.])(?:{QUANTITY_PATTERN})(?!\s\d{{3}}(?![\d,.]))(?![\w])")
     found: list[tuple[str, int, int]] = []
     for match in grammar.finditer(text):

@@ -5,7 +5,7 @@ A reader hands a `SourceGrid` (cells as printed, with their provenance); this la
   the last row of figures as the table's `context`, not as rows;
 - merges a header printed over several lines into one label per column;
 - joins a record whose label wraps over several lines around its vertically centred figures
-  (`Anadarko Petroleum` / figures / `Corporation`) into one logical row, and says so in `merges`;
+  (`Acme Mining` / figures / `Corporation`) into one logical row, and says so in `merges`;
 - types each column with the one quantity model (the column's number convention read from
   the cells that can only be read one way, its unit from its header), parses every cell through
   the shared builder (`extractors.frame`), and keeps each cell's source beside the values.

@@ -139,7 +139,7 @@ class Quantity:
     text: str
     decimals: int = 0          # decimals as written, in the written unit
     written_unit: str = ""     # the unit as written, or the column's default
-    label: str = ""            # words after the quantity ("de manguiers")
+    label: str = ""            # words after the quantity ("de <arbres>")
     equivalents: tuple[Quantity, ...] = ()  # "12 300 m2 soit 1,23ha": the 1,23 ha
     scale: float = 1.0         # the written unit in the base unit (10 000 for ha in m²)
     missing: str = ""          # the marker's meaning when no figure was printed

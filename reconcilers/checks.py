@@ -70,7 +70,7 @@ class PerEntityRule:
 
 @dataclass(frozen=True)
 class DeclaredLossRule:
-    """A loss named in a table ("manguiers") must have a line where it is compensated."""
+    """A loss named in a table ("<arbres>") must have a line where it is compensated."""
 
     __pydantic_config__ = SPEC_RECORD
 

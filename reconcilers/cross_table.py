@@ -127,7 +127,7 @@ def _absent_from(
 def check_declared_losses(
     rule: DeclaredLossRule, tables: Mapping[str, ExtractedTable], index: EntityIndex,
 ) -> list[Finding]:
-    """A loss named in `rule.table` ("… manguiers") must show in each required column for that entity."""
+    """A loss named in `rule.table` ("… <arbres>") must show in each required column for that entity."""
     table = tables[rule.table]
     keyword = fold(rule.keyword)
     findings: list[Finding] = []

@@ -9,10 +9,9 @@ on its own: "Office of Natural Resources Revenue (ONRR)" ~ "ONRR". Catch-all row
 "Autres", totals) are never entities.
 
 Why 90 (`COMPANY_THRESHOLD`): on the 45 USEITI companies, spelling variants between the appendix
-tables, its prose and the spreadsheet ("Ultra Resources" / "Ultra Resources Inc.",
-"Freeport McMoRan Inc." / "Freeport-McMoRan Inc.", "Cimarex Energy" / "Cimarex Energy Co.")
-score 100 once the suffixes go, while the closest two different companies ("EOG Resources, Inc." /
-"QEP Resources, Inc.") score 83 (tests/test_entity_columns.py holds both sides).
+tables, its prose and the spreadsheet (a legal suffix
+present in one place only, a hyphen for a space) score 100 once the suffixes go, while the closest
+two different companies (two names sharing their second word, "X Resources" / "Y Resources") score 83 (tests/test_entity_columns.py holds both sides).
 """
 
 from __future__ import annotations

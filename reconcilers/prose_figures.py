@@ -1,10 +1,10 @@
 """Figures quoted in the prose with no spec, tied to the table cell that holds them.
 
-A reviewer reading "A variance of $1,383,085 was identified for ANKOR Energy LLC for the ONRR
-Royalties revenue stream" looks for the table naming ANKOR Energy LLC whose title speaks of
+A reviewer reading "A variance of $X was identified for COMPANY for the ONRR Royalties revenue stream"
+looks for the table naming COMPANY whose title speaks of
 royalties, and reads its "Variance" cell. This module does the same: a sentence names an entity
 of a table's entity column (`reconcilers.entity_columns`), a figure in it follows a word of a
-column header ("variance of $X", "un écart de 39,12 millions"), and the cell of that column on
+column header ("variance of $X", "un écart de X millions"), and the cell of that column on
 that entity's row is read, the figure taken as printed and unsigned. A figure that matches no
 likely reading (that cell; another figure cell of the row) is a warning with both; a sentence
 whose entity, table or column cannot be found is left silent (counted, never flagged).
@@ -34,9 +34,9 @@ from reconcilers.meaning import InterpretedTable, is_english
 from reconcilers.names import fold
 from reconcilers.parts import CLAIM, Check, CheckContext, Template
 
-# A sentence ends at a full stop, or at the colon after a heading ("ULTRA RESOURCES INC.: A variance").
+# A sentence ends at a full stop, or at the colon after a heading ("COMPANY INC.: A variance").
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+(?=[A-Z«\"(])")
-# "$1,383,085", "$1.4 million", "39,12 millions", "16 282 200 FCFA", "5.13%", "56 %"
+# "$1,234,567", "$1.4 million", "12,34 millions", "1 234 567 FCFA", "1.23%", "12 %"
 _FIGURE = re.compile(
     r"(?P<currency>\$)?\s?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[  ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)"
     r"(?:\s?(?P<percent>%)|\s(?P<scale>millions?|milliards?|billions?|thousand|mille)\b)?", re.IGNORECASE)

@@ -333,8 +333,8 @@ class _Shares:
 
 
 def infer_shares(it: InterpretedTable) -> list[TableRule]:
-    """A percentage column that is each row's share of a total row's amount ("56 %" beside
-    283,22 under a 513,71 at 100 %): kept when it holds on a clear majority of the rows, or when
+    """A percentage column that is each row's share of a total row's amount ("x %" beside
+    an amount under a total at 100 %): kept when it holds on a clear majority of the rows, or when
     the shares add up to the total's and the amounts to its amount (then its misses are errors).
     A row at 100 % that is not labelled as a total (a variance of 100 % on a company that paid
     nothing) is taken as the total only when the shares and amounts add up to it."""

@@ -4,7 +4,7 @@ A reconciliation table prints its margin of variance above it ("Variance Percent
 2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"): a variance is beyond
 the margin when it exceeds both. The document classifies its rows either in a category column
 (`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank) or by explaining in its prose each
-variance beyond the margin ("A variance of $1,383,085 was identified for ANKOR Energy LLC").
+variance beyond the margin ("A variance of $X was identified for COMPANY").
 Each row's classification is recomputed from its variance amount and percentage (the columns the
 relations inference tied to the reported figures) and compared with the document's.
 """
@@ -114,8 +114,8 @@ def explained_names(document: ExtractedDocument, it: InterpretedTable,
 
 
 def _is_explained(name: str, amount: float, explained: set[tuple[str, float]]) -> bool:
-    """A row is explained by a sentence naming it (or a shortened name: "Cimarex Energy" for
-    "Cimarex Energy Co."), or giving its exact variance under a name sharing a word with it."""
+    """A row is explained by a sentence naming it (or a shortened name: "Acme Energy" for
+    "Acme Energy Co."), or giving its exact variance under a name sharing a word with it."""
     words = set(_fold(name).split())
     return any(set(other.split()) <= words or words <= set(other.split())
                or (value == amount and words & set(other.split()))
