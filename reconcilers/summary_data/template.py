@@ -18,6 +18,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from extractors.quantity import QuantityError, number_convention, parse_quantity
 from extractors.source import CellSource
 from extractors.table import ExtractedTable
 from reconcilers.finding import Location
@@ -151,9 +152,8 @@ def _match(by_label: dict[str, str], fields: dict[str, tuple[str, ...]]) -> dict
 
 # --- Figures and dates as the template's cells hold them -------------------------------------------------
 
+# A number as a machine writes it (`1234567.0`, `1.5e+10`); anything else goes through the quantity model.
 _PLAIN = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_SPACED = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
 _PERCENT = re.compile(r"^([-+]?\d+(?:[.,]\d+)?)\s*%$")
 
 
@@ -170,20 +170,24 @@ class Figure:
 
 
 def read_figure(text: str) -> Figure:
-    """`1234567.0`, `1,234,567`, `1 234 567,5` are numbers; `118200.00%` is 1182 held as text; else text."""
+    """`1234567.0`, `1,234,567`, `1 234 567,5` are numbers (read by the project's quantity model, the
+    convention from the figure itself, else the template's English); `118200.00%` is 1182 held as
+    text; a figure with words or a unit is text."""
     text = text.strip()
     if not text:
         return Figure(math.nan, "blank")
     if _PLAIN.match(text):
         return Figure(float(text), "number")
-    if _THOUSANDS.match(text):
-        return Figure(float(text.replace(",", "")), "number")
-    if _SPACED.match(text):
-        return Figure(float(re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")), "number")
     percent = _PERCENT.match(text)
     if percent:
         return Figure(float(percent.group(1).replace(",", ".")) / 100, "percent")
-    return Figure(math.nan, "text")
+    try:
+        quantity = parse_quantity(text, "number", None, number_convention([text]) or "en")
+    except QuantityError:
+        return Figure(math.nan, "text")
+    if quantity.label or quantity.written_unit or quantity.missing:
+        return Figure(math.nan, "text")
+    return Figure(quantity.value, "number")
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%m/%d/%Y", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
