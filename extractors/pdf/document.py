@@ -16,11 +16,16 @@ from pathlib import Path
 from typing import overload
 
 import pdfplumber
+import playa
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
+from playa.miner import extract_page
+
+from extractors.pdf.objects import PageParse, page_objects
 
 OCR_TIMEOUT_SECONDS = 600
 # A page with fewer characters than this but with an image is a scan.
@@ -86,25 +91,64 @@ class ReleasedPages(Sequence[Page]):
             yield page
 
 
+class PlayaPage(Page):
+    """pdfplumber's page whose objects come from playa's parse of the page (see `objects`),
+    kept for camelot to read too: pdfminer never parses it."""
+
+    cached_properties = [*Page.cached_properties, "_parse"]
+
+    def parse(self) -> PageParse:
+        if not hasattr(self, "_parse"):
+            try:
+                self._parse = PageParse(extract_page(self.playa_page()))
+            except Exception as error:  # playa raises many kinds on broken content streams
+                raise PdfError(f"{Path(self.pdf.path).name}: page {self.page_number} cannot be parsed "
+                               f"({type(error).__name__}: {error})") from error
+        return self._parse
+
+    def playa_page(self) -> playa.Page:
+        return self.pdf.playa().pages[self.page_number - 1]
+
+    def parse_objects(self) -> dict[str, list[dict]]:
+        return page_objects(self.parse().flat, height=float(self.height), mediabox=self.mediabox,
+                            initial_doctop=float(self.initial_doctop), page_number=self.page_number)
+
+
 class _PagedPDF(pdfplumber.PDF):
-    """pdfplumber's PDF whose pages are released past a number (see ReleasedPages), with the same
-    file opened in pdfium for the questions it answers without parsing a page in Python."""
+    """pdfplumber's PDF whose pages are released past a number (see ReleasedPages) and parsed
+    by playa (see PlayaPage), with the same file opened in pdfium for the questions it answers
+    without parsing a page in Python."""
 
     def pdfium(self) -> pypdfium2.PdfDocument:
         if not hasattr(self, "_pdfium"):
             self._pdfium = pypdfium2.PdfDocument(self.path)
         return self._pdfium
 
+    def playa(self) -> playa.Document:
+        if not hasattr(self, "_playa"):
+            self._playa = playa.open(self.path, space="page")
+        return self._playa
+
     def close(self) -> None:
         if hasattr(self, "_pdfium"):
             self._pdfium.close()
+        if hasattr(self, "_playa"):
+            self._playa.close()
         super().close()
 
     @property
     def pages(self) -> ReleasedPages:  # type: ignore[override]
         if not hasattr(self, "_parsed_pages"):
             self._parsed_pages: OrderedDict[int, Page] = OrderedDict()
-        return ReleasedPages(super().pages, self._parsed_pages)
+            self._playa_pages: list[Page] = []
+            doctop = 0.0
+            try:
+                for number, page in enumerate(PDFPage.create_pages(self.doc), start=1):
+                    self._playa_pages.append(PlayaPage(self, page, page_number=number, initial_doctop=doctop))
+                    doctop += float(self._playa_pages[-1].height)
+            except Exception as error:  # pdfminer raises many kinds on a broken page tree
+                raise PdfError(f"{Path(self.path).name}: damaged PDF ({type(error).__name__}: {error})") from error
+        return ReleasedPages(self._playa_pages, self._parsed_pages)
 
 
 @contextlib.contextmanager

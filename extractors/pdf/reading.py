@@ -2,9 +2,9 @@
 
 pdfplumber looks at every page (text layer, rules, captions, prose); camelot
 reads the tables. Pages go through in batches of PARSED_PAGES_KEPT: each page of a
-batch is parsed once for all that is asked of it (scanned?, route, prose, captions),
-camelot is called once per method on the batch (each call re-opens the document,
-so not page by page), and only the grids are kept of its tables. Memory then holds
+batch is parsed once, by playa, for all that is asked of it (route, prose, captions
+through pdfplumber's functions, and camelot's parsers: see `objects`), and only the
+grids are kept of camelot's tables. Memory then holds
 one batch of parser objects, whatever the page count. Tables a spec reads as
 tab-separated lines are read instead from the tab-separated text rebuilt from the
 pages' words (`read_tab_text`).
@@ -20,9 +20,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import camelot
 import pdfplumber
+from camelot.handlers import PARSERS
+from camelot.utils import get_image_char_and_text_objects, get_rotation
 from pdfplumber.page import Page
+from playa.miner import LAParams, extract_page
 
 from extractors.grid import header_rows, table_parts
 from extractors.pdf.below import rows_below
@@ -31,6 +33,7 @@ from extractors.pdf.cells import clean_cell, clean_grid
 from extractors.pdf.document import (
     PARSED_PAGES_KEPT,
     PdfError,
+    PlayaPage,
     is_scanned,
     ocr_available,
     open_pdf,
@@ -38,6 +41,7 @@ from extractors.pdf.document import (
     scratch_dir,
 )
 from extractors.pdf.grids import BBox, PdfGrid
+from extractors.pdf.objects import CAMELOT_LAPARAMS
 from extractors.pdf.prose import PageProse, page_paragraphs
 from extractors.pdf.routing import (
     LATTICE,
@@ -78,15 +82,43 @@ def _quiet() -> Iterator[None]:
             logging.disable(previous)
 
 
-def _camelot_tables(path: Path, pages: list[int], method: str) -> list:
+def _camelot_layout(page: PlayaPage) -> tuple:
+    """What camelot's parsers read of a page, from the page's one parse: as camelot's own
+    handler does, a page whose text runs sideways is turned back and parsed again first."""
+    layout = page.parse().analysed()
+    images, chars, horizontal, vertical = get_image_char_and_text_objects(layout)
+    rotation = get_rotation(chars, horizontal, vertical)
+    if rotation:
+        playa_page = page.playa_page()
+        playa_page.set_initial_ctm(playa_page.space, playa_page.rotate + (-90 if rotation == "clockwise" else 90))
+        try:
+            layout = extract_page(playa_page, LAParams(**CAMELOT_LAPARAMS))
+        finally:
+            playa_page.set_initial_ctm(playa_page.space, playa_page.rotate)
+        images, _, horizontal, vertical = get_image_char_and_text_objects(layout)
+    return layout, (layout.bbox[2], layout.bbox[3]), images, horizontal, vertical, rotation
+
+
+def _camelot_tables(path: Path, pages: list[PlayaPage], method: str) -> list:
+    """camelot's tables on the pages, its parser fed each page's parse (camelot's `read_pdf`
+    would parse every page again, once per method), in camelot's order."""
     if not pages:
         return []
+    options = dict(CAMELOT_OPTIONS[method])
+    parser = PARSERS[options.pop("flavor")](**options)
+    tables: list = []
     try:
         with _quiet():
-            return list(camelot.read_pdf(str(path), pages=",".join(map(str, pages)),
-                                         suppress_stdout=True, **CAMELOT_OPTIONS[method]))
+            for page in pages:
+                layout, dimensions, images, horizontal, vertical, rotation = _camelot_layout(page)
+                parser.prepare_page_parse(str(path), layout, dimensions, page.page_number, images, horizontal,
+                                          vertical, rotation, layout_kwargs={})
+                tables += sorted(parser.extract_tables())
+    except PdfError:
+        raise
     except Exception as error:  # camelot's parsers raise many kinds on odd pages
         raise PdfError(f"{path.name}: {method} failed ({type(error).__name__}: {error})") from error
+    return tables
 
 
 def _to_grid(table, route: Route, height: float) -> tuple[PdfGrid | None, str | None]:
@@ -113,13 +145,14 @@ def _to_grid(table, route: Route, height: float) -> tuple[PdfGrid | None, str | 
     ), None
 
 
-def _read_tables(path: Path, routes: dict[int, Route], heights: dict[int, float]) -> list[PdfGrid]:
+def _read_tables(path: Path, routes: dict[int, Route], pages: dict[int, PlayaPage]) -> list[PdfGrid]:
     """Lattice first on ruled pages; pages where it keeps nothing go to network with the reason."""
     grids: list[PdfGrid] = []
+    heights = {number: float(page.height) for number, page in pages.items()}
     lattice_pages = [p for p, r in routes.items() if r.method == LATTICE]
     kept_on: set[int] = set()
     refused: dict[int, str] = {}
-    for table in _camelot_tables(path, lattice_pages, LATTICE):
+    for table in _camelot_tables(path, [pages[p] for p in lattice_pages], LATTICE):
         page = int(table.page)
         grid, why = _to_grid(table, routes[page], heights[page])
         if grid:
@@ -132,7 +165,7 @@ def _read_tables(path: Path, routes: dict[int, Route], heights: dict[int, float]
             why = refused.get(page, "camelot lattice found no grid")
             routes[page] = Route(page, NETWORK, f"{routes[page].reason}, but {why}")
     network_pages = [p for p, r in routes.items() if r.method == NETWORK]
-    for table in _camelot_tables(path, network_pages, NETWORK):
+    for table in _camelot_tables(path, [pages[p] for p in network_pages], NETWORK):
         page = int(table.page)
         grid, _ = _to_grid(table, routes[page], heights[page])
         if grid:
@@ -243,7 +276,7 @@ def _read_batch(path: Path, batch: Sequence[Page], scanned: set[int], routes: di
     every page is still parsed when the prose pass comes back to it, and camelot's tables are
     gone once the batch's grids are made."""
     on_batch = {page.page_number: route_page(page) for page in batch if page.page_number not in scanned}
-    grids = _read_tables(path, on_batch, {page.page_number: float(page.height) for page in batch})
+    grids = _read_tables(path, on_batch, {page.page_number: page for page in batch})
     routes.update(on_batch)
     prose: list[PageProse] = []
     captioned: list[PdfGrid] = []
