@@ -17,8 +17,6 @@ from typing import overload
 
 import pdfplumber
 import playa
-import pypdfium2
-import pypdfium2.raw as pdfium_c
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfplumber.page import Page
@@ -116,13 +114,7 @@ class PlayaPage(Page):
 
 class _PagedPDF(pdfplumber.PDF):
     """pdfplumber's PDF whose pages are released past a number (see ReleasedPages) and parsed
-    by playa (see PlayaPage), with the same file opened in pdfium for the questions it answers
-    without parsing a page in Python."""
-
-    def pdfium(self) -> pypdfium2.PdfDocument:
-        if not hasattr(self, "_pdfium"):
-            self._pdfium = pypdfium2.PdfDocument(self.path)
-        return self._pdfium
+    by playa (see PlayaPage)."""
 
     def playa(self) -> playa.Document:
         if not hasattr(self, "_playa"):
@@ -130,8 +122,6 @@ class _PagedPDF(pdfplumber.PDF):
         return self._playa
 
     def close(self) -> None:
-        if hasattr(self, "_pdfium"):
-            self._pdfium.close()
         if hasattr(self, "_playa"):
             self._playa.close()
         super().close()
@@ -177,26 +167,9 @@ def count_pages(path: Path) -> int:
 def is_scanned(page: pdfplumber.page.Page) -> bool:
     """No text layer worth the name, but an image: a scanned or photographed page.
 
-    Asked of pdfium on a page of `open_pdf` (a few ms, where pdfplumber parses every object
-    of the page in Python): the same verdict on the 167 pages of the ICDAR set and the seeds,
-    counting only the characters printed (not the spaces pdfium generates) and the images
-    inside forms too, as pdfminer does."""
-    if not isinstance(page.pdf, _PagedPDF):
-        return len(page.chars) < MIN_TEXT_CHARS and bool(page.images)
-    pdfium_page = page.pdf.pdfium()[page.page_number - 1]
-    try:
-        text = pdfium_page.get_textpage()
-        try:
-            printed = 0
-            for index in range(text.count_chars()):
-                printed += not pdfium_c.FPDFText_IsGenerated(text, index)
-                if printed >= MIN_TEXT_CHARS:
-                    return False
-        finally:
-            text.close()
-        return next(pdfium_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=15), None) is not None
-    finally:
-        pdfium_page.close()
+    Asked of the page's objects, which a page of `open_pdf` takes from the one parse every
+    other question shares (see PlayaPage): the images inside forms count, as in pdfminer."""
+    return len(page.chars) < MIN_TEXT_CHARS and bool(page.images)
 
 
 def ocr_available() -> bool:

@@ -64,18 +64,26 @@ def page_objects(flat: list[LTComponent], *, height: float, mediabox: tuple[floa
     def point(pt: tuple[float, float]) -> tuple[float, float]:
         return (mb_x0 + pt[0], mb_top + height - pt[1])
 
-    objects: dict[str, list[dict[str, Any]]] = {}
+    chars: list[dict[str, Any]] = []
+    objects: dict[str, list[dict[str, Any]]] = {"char": chars}
     for obj in flat:
-        top = height - obj.y1 + mb_top
+        x0, y0, x1, y1 = obj.bbox
+        top = height - y1 + mb_top
         found: dict[str, Any] = {
-            "page_number": page_number, "x0": obj.x0 + mb_x0, "y0": obj.y0, "x1": obj.x1 + mb_x0, "y1": obj.y1,
-            "width": obj.width, "height": obj.height, "top": top, "bottom": height - obj.y0 + mb_top,
+            "page_number": page_number, "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1,
+            "width": x1 - x0, "height": y1 - y0, "top": top, "bottom": height - y0 + mb_top,
             "doctop": initial_doctop + top,
         }
-        if isinstance(obj, LTChar):
-            found.update(object_type="char", text=_printed(obj.get_text()), fontname=obj.fontname, size=obj.size,
-                         upright=obj.upright, adv=obj.adv, matrix=obj.matrix)
-        elif isinstance(obj, LTRect):
+        if type(obj) is LTChar:
+            text = obj.get_text()
+            found["object_type"] = "char"
+            found["text"] = _printed(text) if "\x80" <= text <= "\xad" else text
+            found["fontname"] = obj.fontname
+            found["size"] = obj.size
+            found["upright"] = obj.upright
+            chars.append(found)
+            continue
+        if isinstance(obj, LTRect):
             found["object_type"] = "rect"
         elif isinstance(obj, LTCurve):    # lines too: pdfplumber gives both their points
             found.update(object_type="line" if isinstance(obj, LTLine) else "curve", pts=[point(p) for p in obj.pts])
