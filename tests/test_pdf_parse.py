@@ -13,10 +13,11 @@ from pathlib import Path
 import camelot
 import pdfplumber
 import pytest
+from test_pdf_build import HEADER, ROWS, TOTAL, _pdf
 
 from extractors.pdf.document import open_pdf
 from extractors.pdf.objects import _printed
-from extractors.pdf.reading import CAMELOT_OPTIONS, _camelot_tables, _quiet
+from extractors.pdf.reading import CAMELOT_OPTIONS, _camelot_layout, _camelot_tables, _quiet
 from extractors.pdf.routing import LATTICE, NETWORK
 
 ICDAR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "icdar2013-us"
@@ -41,6 +42,33 @@ def test_camelot_fed_the_shared_parse_finds_what_its_read_pdf_finds(name, method
                                                       **CAMELOT_OPTIONS[method])]
     assert ours == theirs
     assert ours                                     # each file has tables of both kinds
+
+
+def _sideways_table(path: Path) -> Path:
+    """A ruled table printed turned a quarter anticlockwise on a portrait page."""
+    pdf = _pdf()
+    pdf.add_page()
+    with pdf.rotation(90, x=300, y=400):
+        pdf.set_xy(100, 300)
+        with pdf.table(col_widths=(40, 160, 100, 100), text_align="LEFT", line_height=16, width=400) as table:
+            for row in [HEADER, *ROWS, TOTAL]:
+                table.row(row)
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("method", [LATTICE, NETWORK])
+def test_a_sideways_page_is_turned_back_as_camelot_does(tmp_path, method):
+    path = _sideways_table(tmp_path / "sideways.pdf")
+    with open_pdf(path) as pdf:
+        [page] = pdf.pages[:1]
+        assert _camelot_layout(page)[5] == _camelot_layout(page)[5] == "anticlockwise"   # the page is left as found
+        ours = [_table(t) for t in _camelot_tables(path, [page], method)]
+    with _quiet():
+        theirs = [_table(t) for t in camelot.read_pdf(str(path), pages="1", suppress_stdout=True,
+                                                      **CAMELOT_OPTIONS[method])]
+    assert ours == theirs
+    assert ours[0][3][-1] == list(TOTAL)
 
 
 def _words(page) -> list[tuple[str, float, float]]:

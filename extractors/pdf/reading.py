@@ -90,11 +90,12 @@ def _camelot_layout(page: PlayaPage) -> tuple:
     rotation = get_rotation(chars, horizontal, vertical)
     if rotation:
         playa_page = page.playa_page()
-        playa_page.set_initial_ctm(playa_page.space, playa_page.rotate + (-90 if rotation == "clockwise" else 90))
+        printed = playa_page.rotate          # set_initial_ctm changes it: put back after
+        playa_page.set_initial_ctm(playa_page.space, printed + (-90 if rotation == "clockwise" else 90))
         try:
             layout = extract_page(playa_page, LAParams(**CAMELOT_LAPARAMS))
         finally:
-            playa_page.set_initial_ctm(playa_page.space, playa_page.rotate)
+            playa_page.set_initial_ctm(playa_page.space, printed)
         images, _, horizontal, vertical = get_image_char_and_text_objects(layout)
     return layout, (layout.bbox[2], layout.bbox[3]), images, horizontal, vertical, rotation
 
