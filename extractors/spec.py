@@ -86,7 +86,7 @@ class TableSpec:
 
     key: str
     caption: str                     # regex matching the caption in the text
-    title: str = ""                  # how the report names it, e.g. "Tableau 5"
+    title: str = ""                  # how the report names it; by default its caption's "Tableau 5"
     occurrence: int = 1              # which match of the caption (table of contents lines are skipped)
     page: int | str | None = None
     layout: str = "numbered"

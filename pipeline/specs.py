@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from extractors.spec import (
     TableSpec,
 )
 from extractors.tsv import TsvOptions
+from reconcilers.arithmetic import operands
+from reconcilers.checks import ArithmeticRule, ShareRule, TwinRule
 from reconcilers.parts import SpecValueError, dotted, validated
 from reconcilers.registry import ChecksSpec, parse_checks
 
@@ -128,7 +130,7 @@ def load_spec(path: Path) -> Spec:
             documents=validated(tuple[str, ...], _required(data, "documents", path), ("documents",)),
             tables=tuple(_table(entry, ("tables", i)) for i, entry in enumerate(data.get("tables") or ())),
         )
-        checks = parse_checks(data.get("checks") or {})
+        checks = implied_checks(document, parse_checks(data.get("checks") or {}))
         checks.validate(document)
         _validate_patterns(document)
     except SpecValueError as error:
@@ -152,6 +154,8 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
     """One entry of `tables:`, every key of it, of its columns, rows, total and layout options
     checked against its schema."""
     table: TableSpec = validated(TableSpec, entry, where)
+    if table.rows and "layout" not in entry:
+        table = replace(table, layout="labelled")   # a table described by its rows' labels is cut at them
     for number, column in enumerate(table.columns):
         if column.type not in COLUMN_TYPES:
             _refuse(where + ("columns", number, "type"), f"type inconnu / unknown type {column.type!r}", COLUMN_TYPES)
@@ -167,6 +171,73 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
         if row.kind not in ROW_KINDS:
             _refuse(where + ("rows", number, "kind"), f"genre inconnu / unknown kind {row.kind!r}", ROW_KINDS)
     return table
+
+
+def implied_checks(document: DocumentSpec, checks: ChecksSpec) -> ChecksSpec:
+    """The checks the tables' own description already asks for, where the spec does not say them:
+    a table whose spec names its total or its sub-totals' rows has them recomputed (`totals`); a
+    row stated as a share of another (`share_of`) has its rate checked (`shares`); two tables of
+    the same columns and rows are one table printed twice, the first the summary (`twins`), and the
+    body's copy holds the summary's row arithmetic; a formula says itself in its columns' labels."""
+    configs = dict(checks.configs)
+    tables = document.tables
+    if "totals" not in configs:
+        configs["totals"] = tuple(t.key for t in tables if t.total or any(r.sum_of for r in t.rows))
+    if "shares" not in configs:
+        configs["shares"] = tuple(rule for t in tables for rule in _shares(t))
+    if "twins" not in configs:
+        configs["twins"] = _twins(tables)
+    arithmetic = list(configs.get("arithmetic", ()))
+    for twin in configs["twins"]:
+        arithmetic += [replace(rule, table=twin.body) for rule in configs.get("arithmetic", ())
+                       if rule.table == twin.summary and not any(
+                           (r.table, r.column) == (twin.body, rule.column) for r in arithmetic)]
+    if arithmetic:
+        configs["arithmetic"] = tuple(_labelled(rule, document.table(rule.table)) if rule.table in
+                                      {t.key for t in tables} else rule for rule in arithmetic)
+    return ChecksSpec({name: config for name, config in configs.items() if config})
+
+
+def _shares(table: TableSpec) -> list[ShareRule]:
+    """A `share_of` row's rate read in the table's one percent column, its amount in its one other figure column."""
+    rates = [c.key for c in table.columns if c.type == "percent"]
+    amounts = [c.key for c in table.columns if c.is_quantity and c.type != "percent"]
+    if len(rates) != 1 or len(amounts) != 1:
+        return []
+    return [ShareRule(table.key, row.key, rates[0], amounts[0]) for row in table.rows if row.share_of]
+
+
+def _twins(tables: tuple[TableSpec, ...]) -> tuple[TwinRule, ...]:
+    """Each table paired with the first earlier unpaired table of the same columns and rows."""
+    def shape(table: TableSpec) -> tuple:
+        return table.layout, tuple(c.key for c in table.columns), tuple(r.key for r in table.rows)
+    pairs: list[TwinRule] = []
+    paired: set[str] = set()
+    for position, body in enumerate(tables):
+        summary = next((t for t in tables[:position] if t.key not in paired and shape(t) == shape(body)), None)
+        if summary is not None and body.key not in paired:
+            pairs.append(TwinRule(summary.key, body.key))
+            paired |= {summary.key, body.key}
+    return tuple(pairs)
+
+
+_SIGNS = {"-": "−", "*": "×"}
+
+
+def _labelled(rule: ArithmeticRule, table: TableSpec) -> ArithmeticRule:
+    """A formula with no label said in its columns' labels: "Surface restante = Total parcelle − Surface affectée"."""
+    if rule.label_fr:
+        return rule
+    labels = {c.key: c.label for c in table.columns}
+    try:
+        keys = operands(rule.formula)
+    except SyntaxError:
+        return rule                      # the arithmetic check's own validation says it
+    said = re.sub(r"\s*([-*])\s*", lambda m: f" {_SIGNS[m.group(1)]} ", rule.formula)
+    if keys:
+        said = re.sub(r"\b(" + "|".join(map(re.escape, keys)) + r")\b", lambda m: labels.get(m.group(1), m.group(1)), said)
+    text = f"{labels.get(rule.column, rule.column)} = {said}"
+    return replace(rule, label_fr=text, label_en=rule.label_en or text)
 
 
 def _refuse(path: tuple[str | int, ...], reason: str, allowed: tuple[str, ...]) -> None:
