@@ -29,7 +29,7 @@ from extractors.spec import (
 )
 from extractors.tsv import TsvOptions
 from reconcilers.arithmetic import operands
-from reconcilers.checks import ArithmeticRule, ShareRule, TwinRule
+from reconcilers.checks import ArithmeticRule, ClaimRule, ShareRule, TwinRule
 from reconcilers.parts import SpecValueError, dotted, validated
 from reconcilers.registry import ChecksSpec, parse_checks
 
@@ -195,7 +195,36 @@ def implied_checks(document: DocumentSpec, checks: ChecksSpec) -> ChecksSpec:
     if arithmetic:
         configs["arithmetic"] = tuple(_labelled(rule, document.table(rule.table)) if rule.table in
                                       {t.key for t in tables} else rule for rule in arithmetic)
+    losses = list(configs.get("declared_losses", ()))
+    body = {twin.summary: twin.body for twin in configs["twins"]}
+    for twin in configs["twins"]:
+        losses += [replace(rule, table=twin.body, requires=tuple(replace(ref, table=body.get(ref.table, ref.table))
+                                                                  for ref in rule.requires))
+                   for rule in configs.get("declared_losses", ()) if rule.table == twin.summary and not any(
+                       (r.table, r.keyword) == (twin.body, rule.keyword) for r in losses)]
+    if losses:
+        configs["declared_losses"] = tuple(losses)
+    if "claims" in configs:
+        keys = {t.key: t for t in tables}
+        configs["claims"] = tuple(_claim_typed(rule, keys) for rule in configs["claims"])
     return ChecksSpec({name: config for name, config in configs.items() if config})
+
+
+def _claim_typed(rule: ClaimRule, tables: dict[str, TableSpec]) -> ClaimRule:
+    """A claim compared with a column is of that column's type and unit (a count of rows is a
+    count); one compared with no table is checked against its own other occurrences."""
+    if rule.consistent is None:
+        rule = replace(rule, consistent=not rule.compare)
+    if rule.type or not rule.compare:
+        return rule
+    ref = next(iter(rule.compare.values()))
+    if ref.aggregate in ("count", "count_zero"):
+        return replace(rule, type="count")
+    table = tables.get(ref.table)
+    column = next((c for c in table.columns if c.key == ref.column), None) if table else None
+    if column is None or not column.is_quantity:
+        return rule                      # the claims check's validation names what is missing
+    return replace(rule, type=column.type, unit=rule.unit or column.unit)
 
 
 def _shares(table: TableSpec) -> list[ShareRule]:

@@ -48,10 +48,10 @@ MISSPELT = [
     ("par.yaml", "{left: T2, right: T7, entity: pap, columns: [trees]}", "{left: T2, right: T7, entity: pip, columns: [trees]}",
      "per_entity[2].entity: « pip » n’est pas une entité"),
     ("par.yaml", "compare: {min: \"min(T2.surface_affected)\"", "compare: {mini: \"min(T2.surface_affected)\"",
-     "claims[5].compare.mini: le motif n’a pas de groupe"),
+     "claims[1].compare.mini: le motif n’a pas de groupe"),
     ("par.yaml", "pap: {column: pap, complete:", "pap: {column: pap, complet:", "entities.pap.complet"),
     ("par.yaml", '{left: "T2[TOTAL].trees"', '{left: "T2[TOTAL]trees"', "bad cell reference"),
-    ("par.yaml", "      op: lt\n      severity: warning", "      op: lower\n      severity: warning", "claims[7].op"),
+    ("par.yaml", "      op: lt\n      severity: warning", "      op: lower\n      severity: warning", "claims[2].op"),
     ("par.yaml", "{left: T2, right: T6, entity: pap, columns: [surface_affected]}",
      "{left: T2, right: T6, entity: pap, columns: [surface_affectee]}", "has no column 'surface_affectee'"),
     ("par.yaml", '{left: "T6[TOTAL].amount", right: "T10_recap[land].amount"',
@@ -59,8 +59,8 @@ MISSPELT = [
     ("par.yaml", "    caption: 'Tableau\\s*4", "    caption: 'Tableau\\s*(4", "tables[1].caption: regex invalide"),
     ("plan.yaml", "- {kind: subtotal, match: '(?i)^sous[ -]total'}", "- {kind: subtotal, match: '(?i)^sous[ -total'}",
      "options.kinds[0].match: regex invalide"),
-    ("par.yaml", "      compare: {value: \"T6[TOTAL].amount\"}", "      compare: {value: \"T6[TOTAL].amont\"}",
-     "claims[3].compare.value"),
+    ("par.yaml", "      compare: {value: \"max(T2.total_parcel)\"}", "      compare: {value: \"max(T2.total_parcl)\"}",
+     "claims[2].compare.value"),
 ]
 
 
