@@ -154,8 +154,12 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
     """One entry of `tables:`, every key of it, of its columns, rows, total and layout options
     checked against its schema."""
     table: TableSpec = validated(TableSpec, entry, where)
-    if table.rows and "layout" not in entry:
-        table = replace(table, layout="labelled")   # a table described by its rows' labels is cut at them
+    if "layout" not in entry and (table.rows or table.options or not table.caption):
+        # A table described by its rows' labels is cut at them; one with layout options, or anchored
+        # by its header alone (a flattened table needs its caption), is tab-separated.
+        table = replace(table, layout="labelled" if table.rows else "tsv")
+    if not table.caption and (table.layout != "tsv" or not table.header):
+        _refuse(where + ("caption",), "clé manquante / missing key", ())
     for number, column in enumerate(table.columns):
         if column.type not in COLUMN_TYPES:
             _refuse(where + ("columns", number, "type"), f"type inconnu / unknown type {column.type!r}", COLUMN_TYPES)
@@ -166,7 +170,8 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
         if schema is None:
             _refuse(where + ("options",), f"la mise en page {table.layout} ne prend pas d’options "
                     f"/ layout {table.layout} takes no options", ())
-        validated(schema, table.options, where + ("options",))
+        options = validated(schema, table.options, where + ("options",))
+        table = replace(table, columns=table.columns + _made_up_columns(options, table))
     for number, row in enumerate(table.rows):
         if row.kind not in ROW_KINDS:
             _refuse(where + ("rows", number, "kind"), f"genre inconnu / unknown kind {row.kind!r}", ROW_KINDS)
@@ -175,14 +180,15 @@ def _table(entry: Any, where: tuple[str | int, ...]) -> TableSpec:
 
 def implied_checks(document: DocumentSpec, checks: ChecksSpec) -> ChecksSpec:
     """The checks the tables' own description already asks for, where the spec does not say them:
-    a table whose spec names its total or its sub-totals' rows has them recomputed (`totals`); a
+    a table whose spec names its total or its sub-totals' rows, or a tab-separated table of figures
+    whose total row is told by its label, has them recomputed (`totals`); a
     row stated as a share of another (`share_of`) has its rate checked (`shares`); two tables of
     the same columns and rows are one table printed twice, the first the summary (`twins`), and the
     body's copy holds the summary's row arithmetic; a formula says itself in its columns' labels."""
     configs = dict(checks.configs)
     tables = document.tables
     if "totals" not in configs:
-        configs["totals"] = tuple(t.key for t in tables if t.total or any(r.sum_of for r in t.rows))
+        configs["totals"] = tuple(t.key for t in tables if t.total or any(r.sum_of for r in t.rows) or _totalled(t))
     if "shares" not in configs:
         configs["shares"] = tuple(rule for t in tables for rule in _shares(t))
     if "twins" not in configs:
@@ -227,6 +233,14 @@ def _claim_typed(rule: ClaimRule, tables: dict[str, TableSpec]) -> ClaimRule:
     return replace(rule, type=column.type, unit=rule.unit or column.unit)
 
 
+def _totalled(table: TableSpec) -> bool:
+    """A tab-separated table of figures whose rows are told by their labels ("Total") has its total
+    recomputed; one whose spec gives its own row kinds is read by the check that asks for them."""
+    made_up = {table.options.get("block_column"), table.options.get("bold_column")}
+    return (table.layout == "tsv" and not table.options.get("kinds")
+            and any(c.is_quantity for c in table.columns if c.key not in made_up))
+
+
 def _shares(table: TableSpec) -> list[ShareRule]:
     """A `share_of` row's rate read in the table's one percent column, its amount in its one other figure column."""
     rates = [c.key for c in table.columns if c.type == "percent"]
@@ -267,6 +281,18 @@ def _labelled(rule: ArithmeticRule, table: TableSpec) -> ArithmeticRule:
         said = re.sub(r"\b(" + "|".join(map(re.escape, keys)) + r")\b", lambda m: labels.get(m.group(1), m.group(1)), said)
     text = f"{labels.get(rule.column, rule.column)} = {said}"
     return replace(rule, label_fr=text, label_en=rule.label_en or text)
+
+
+def _made_up_columns(options: TsvOptions, table: TableSpec) -> tuple[ColumnSpec, ...]:
+    """The columns the cutter fills itself (each row's block number, its bold flag), where the
+    options name them and the spec does not describe them."""
+    keys = {c.key for c in table.columns}
+    made: list[ColumnSpec] = []
+    if options.block_column and options.block_column not in keys:
+        made.append(ColumnSpec(options.block_column, "Bloc", "number", optional=True))
+    if options.bold_column and options.bold_column not in keys:
+        made.append(ColumnSpec(options.bold_column, "En gras", "flag"))
+    return tuple(made)
 
 
 def _refuse(path: tuple[str | int, ...], reason: str, allowed: tuple[str, ...]) -> None:
