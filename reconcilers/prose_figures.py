@@ -277,12 +277,14 @@ def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, s
 # figure in thousands ("est de 2 262 000"); a rate's area ("/ha") after its currency.
 _FRENCH_FIGURE = re.compile(
     rf"(?<![\w,.])(?P<number>{NUMBER_PATTERN}){WHOLE_NUMBER_GUARD}"
-    r"(?:\s?(?P<unit>m2|m²|ha|MFCFA|FCFA|F\s?CFA|%)(?:\s?/\s?(?P<per>m2|m²|ha))?)?(?![\w/])")
+    r"(?:\s(?P<scale>millions?|milliards?)(?:\s+de\s+(?:F\s?CFA|francs\s+CFA))?"
+    r"|\s?(?P<unit>m2|m²|ha|MFCFA|FCFA|F\s?CFA|%)(?:\s?/\s?(?P<per>m2|m²|ha))?)?(?![\w/])")
 _KIND_OF_UNIT = {"m2": "area", "m²": "area", "ha": "area", "%": "percent"}
 _PER_AREA = {"m2": 1.0, "m²": 1.0, "ha": 10_000.0}
 _RATE_HEADER = re.compile(r"/\s*(?P<per>m2|m²|ha)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s)|\n\s*\n")
 _CUE_SPAN = 40          # words of the sentence, before the figure, that may name what it is
+_TOTAL_WORDS = 10       # "total" among these last words before a figure: the sentence quotes a total
 _BOUND = re.compile(r"(?:moins|plus|au-delà|au-dessus|au-dessous|inférieure?s?|supérieure?s?|jusqu|pas|"
                     r"environ|près|entre|allant)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
 
@@ -295,9 +297,9 @@ class Reading:
     table: InterpretedTable
     row: int | None              # None for a column's sum or rate
     column: str
-    value: float
+    value: float                 # in the base unit (FCFA for a column in MFCFA)
     allowance: float
-    kind: str                    # total | sum | rate | share
+    kind: str                    # total | subtotal | sum | rate | share | gap
     words: frozenset[str]        # what names it: the table's caption and title, the column, the row
 
     @property
@@ -309,6 +311,8 @@ def _french_quoted(match: re.Match[str]) -> tuple[str, float, float] | None:
     """(base unit, value, allowance) of a figure of French prose; None when it is no amount
     (a year, a small count written without unit)."""
     number, unit, per = match.group("number"), (match.group("unit") or ""), match.group("per")
+    if match.group("scale"):
+        unit = "milliards de FCFA" if match.group("scale").startswith("milliard") else "MFCFA"
     if not unit and not re.search(r"\d[  ]\d{3}", number):
         return None
     kind = _KIND_OF_UNIT.get(unit.lower(), "money" if unit else "number")
@@ -321,32 +325,52 @@ def _french_quoted(match: re.Match[str]) -> tuple[str, float, float] | None:
     return base, quantity.value / divisor, quantity.tolerance / divisor
 
 
+_GAP_WORDS = frozenset({"ecart", "difference", "gap", "variance", "discrepancy"})
+
+
+def _in_base_unit(unit: str) -> tuple[float, str]:
+    """A column's unit as (its size in the base unit, the base unit): (1e6, "FCFA") for MFCFA, so
+    that a figure quoted "en millions" and a column in MFCFA compare."""
+    try:
+        quantity = parse_quantity(f"1 {unit}", "money")
+    except QuantityError:
+        return 1.0, unit
+    return quantity.value, quantity.unit
+
+
 def _readings(table: InterpretedTable) -> list[Reading]:
     """Every reading a table offers: its total and sub-total cells, the sum of a column with no
     total, the rate of a per-unit column whose rows all apply the same one, each row's share of
-    its column's total."""
+    its column's total, and the gap between a total and its rows."""
     caption = label_words(f"{table.table.provenance.caption or ''} {table.table.provenance.title}")
-    numbers = table.numbers
-    roles = dict(zip(numbers.index, table.row_roles, strict=True))
+    scaled = table.numbers
+    roles = dict(zip(scaled.index, table.row_roles, strict=True))
     items = [i for i, role in roles.items() if role == "item"]
     found: list[Reading] = []
     for column in table.columns_with("quantity"):
+        scale = _in_base_unit(table.unit(column))[0]
+        numbers = scaled[[column]] * scale
         words = frozenset(caption | label_words(table.header(column)))
         rate = _RATE_HEADER.search(table.header(column))
         totals = [i for i, role in roles.items() if role in ("total", "subtotal") and not pd.isna(numbers.at[i, column])]
         for index in totals:
             found.append(Reading(table, int(index), column, float(numbers.at[index, column]),
-                                 table.tolerance(int(index), column), roles[index],
+                                 table.tolerance(int(index), column) * scale, roles[index],
                                  words | label_words(table.label(int(index)))))
         values = numbers.loc[items, column].dropna()
         if values.empty:
             continue
+        allowance = sum(table.tolerance(int(i), column) * scale for i in values.index)
+        for index in [i for i in totals if roles[i] == "total"]:
+            gap = float(numbers.at[index, column]) - float(values.sum())
+            if abs(gap) > allowance:
+                found.append(Reading(table, int(index), column, abs(gap), allowance, "gap",
+                                     words | _GAP_WORDS | label_words(table.label(int(index)))))
         if rate and values.nunique() == 1:
             factor = _PER_AREA[rate.group("per").lower()]
             found.append(Reading(table, None, column, float(values.iloc[0]) / factor,
-                                 table.tolerance(int(values.index[0]), column) / factor, "rate", words))
+                                 table.tolerance(int(values.index[0]), column) * scale / factor, "rate", words))
         elif not totals and table.additive(column) and len(values) > 1:
-            allowance = sum(table.tolerance(int(i), column) for i in values.index)
             found.append(Reading(table, None, column, float(values.sum()), allowance, "sum", words))
         for index in [i for i in totals if roles[i] == "total"][:1]:
             total = float(numbers.at[index, column])
@@ -363,7 +387,7 @@ def _unit_fits(reading: Reading, unit: str) -> bool:
         return reading.kind == "share" and unit == "%"
     if (reading.kind == "rate") != unit.endswith("/m2"):
         return False
-    column = reading.table.unit(reading.column).split("/")[0]
+    column = _in_base_unit(reading.table.unit(reading.column))[1].split("/")[0]
     return not unit or not column or unit.split("/")[0] == column
 
 
@@ -394,18 +418,37 @@ def quoted_in_french(document: ExtractedDocument, tables: Sequence[InterpretedTa
         if _BOUND.search(before):
             continue
         cue = label_words(" ".join(before.split()[-_CUE_SPAN:]))
-        tied = [r for r in readings if _unit_fits(r, unit) and (r.words & cue or r.kind == "rate")
-                and abs(r.value - value) <= max(allowance, r.allowance) + 1e-6]
-        if not tied:
+        fitting = [r for r in readings if _unit_fits(r, unit) and (r.words & cue or r.kind == "rate")]
+        tied = [r for r in fitting if abs(r.value - value) <= max(allowance, r.allowance) + 1e-6]
+        if tied:
+            order = {"total": 0, "rate": 0, "subtotal": 1, "sum": 2, "share": 2, "gap": 2}
+            best = min(tied, key=lambda r: (order[r.kind], -len(r.words & cue), tables.index(r.table)))
+            findings.append(_tied_in_french(document, best, match, value, sentence_start, tied=True))
             continue
-        order = {"total": 0, "rate": 0, "subtotal": 1, "sum": 2, "share": 2}
-        best = min(tied, key=lambda r: (order[r.kind], -len(r.words & cue), tables.index(r.table)))
-        findings.append(_tied_in_french(document, best, match, value, sentence_start))
+        named = _named_total(fitting, before)
+        if named is not None and _misquote(value, named.value):
+            findings.append(_tied_in_french(document, named, match, value, sentence_start, tied=False))
     return findings
 
 
+def _named_total(readings: list[Reading], before: str) -> Reading | None:
+    """The total a sentence that says "total" just before its figure names by at least two words
+    of its table, column or row ("La compensation totale … pour les arbres est de X"); None when
+    no total, or two equally, fit."""
+    last = before.split()[-_TOTAL_WORDS:]
+    if not any(fold(word).startswith("total") for word in last):
+        return None
+    cue = label_words(" ".join(before.split()[-_CUE_SPAN:]))
+    scored = sorted(((len(r.words & cue), r) for r in readings if r.kind == "total"), key=lambda pair: -pair[0])
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]
+                                          and scored[1][1].value != scored[0][1].value):
+        return None
+    return scored[0][1]
+
+
 def _tied_in_french(document: ExtractedDocument, reading: Reading, match: re.Match[str], value: float,
-                    sentence_start: int) -> Finding:
+                    sentence_start: int, *, tied: bool) -> Finding:
+    """A pass where the reading gives the figure, else a warning with both figures."""
     table = reading.table
     end = _SENTENCE_BREAK.search(document.text, match.end())
     sentence = " ".join(document.text[sentence_start:end.end() if end else len(document.text)].split())
@@ -415,15 +458,18 @@ def _tied_in_french(document: ExtractedDocument, reading: Reading, match: re.Mat
     quote = " ".join(document.text[start:stop].split())
     percent = reading.kind == "share"
     fields = {lang: {"quote": quote, "table": table.table.provenance.title, "row": reading.where,
-                     "column": table.header(reading.column), "seen": _shown(reading.value, percent, lang)}
+                     "column": table.header(reading.column), "seen": _shown(reading.value, percent, lang),
+                     "claimed": _shown(value, percent, lang)}
               for lang in ("fr", "en")}
-    fr, en = MESSAGES["tied" if reading.row is not None else "tied_column"].render(fields["fr"], fields["en"])
+    kind = "differs" if not tied else "tied" if reading.row is not None else "tied_column"
+    fr, en = MESSAGES[kind].render(fields["fr"], fields["en"])
     location = table.location(reading.row, reading.column) if reading.row is not None else Location(
         table=table.table.provenance.title, column=table.header(reading.column))
     return Finding(
-        document=document.name, check="claim", status="pass", severity="info", subject=reading.where,
+        document=document.name, check="claim", status="pass" if tied else "fail",
+        severity="info" if tied else "warning", subject=reading.where,
         field=table.header(reading.column), expected=value, observed=reading.value,
-        unit="%" if percent else table.unit(reading.column), tables=(table.table.provenance.title,),
+        unit="%" if percent else _in_base_unit(table.unit(reading.column))[1], tables=(table.table.provenance.title,),
         location=Location(page=document.page_at(match.start()), text=sentence), evidence=(location,),
         message_fr=fr, message_en=en, key=f"fr-{table.key}-{reading.row}-{reading.column}-{match.start()}",
     )

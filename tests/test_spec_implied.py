@@ -5,10 +5,12 @@ from pathlib import Path
 import pytest
 
 from extractors.readers import read
+from extractors.table import ROW_KIND, ROW_LABEL
 from pipeline.specs import load_spec
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 PAR = RAW / "par-kangaba-karan-noungani-2017.txt"
+PLAN = RAW / "itie-mali-plan-actions-2021.txt"
 
 
 def test_totals_shares_and_twins_come_from_the_tables_of_the_par_spec():
@@ -57,3 +59,21 @@ def test_a_table_is_named_by_its_caption_when_the_spec_gives_no_title():
     titles = {t.key: t.provenance.title for t in read(PAR, spec.document).tables}
     assert titles["T4"] == "Tableau 4" and titles["T9"] == "Tableau 9"
     assert titles["T10_recap"] == "Tableau 10 (récapitulatif)"     # a title the spec gives is kept
+
+
+@pytest.mark.skipif(not PLAN.exists(), reason="seed document absent")
+def test_the_plan_rows_are_told_and_named_by_their_labels():
+    spec = load_spec(RAW / "plan.yaml")
+    assert {t.key: t.layout for t in spec.document.tables} == {
+        "activities": "tsv", "budget": "tsv", "source_totals": "tsv", "legend": "tsv"}
+    tables = {t.key: t for t in read(PLAN, spec.document).tables}
+    sources = tables["source_totals"].cells
+    assert list(zip(sources[ROW_LABEL], sources[ROW_KIND], strict=True)) == [
+        ("ETAT", "item"), ("PGSM/BM", "item"), ("UEMOA", "item"), ("PAD", "item"), ("Total", "total")]
+    legend = tables["legend"].cells
+    assert list(legend[ROW_LABEL][:3]) == ["CP:", "CS:", "PAD:"]          # past the leading tab of every line
+    assert list(legend["definition"][:1]) == ["Comité de Pilotage"]
+    activities = tables["activities"].cells
+    subtotals = activities[activities[ROW_KIND] == "subtotal"][ROW_LABEL]
+    assert list(subtotals[:2]) == ["Sous Total Axe 1", "Sous Total Axe 2"]
+    assert {"1.1", "2.6", "2.7"} <= set(activities[ROW_LABEL])          # 2.7: a row printed with no number
