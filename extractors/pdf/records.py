@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from extractors.captions import caption_title
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.layer import table_from_grid
@@ -84,7 +85,7 @@ def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
 def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
     """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder;
     without a spec, through the table layer every reader shares."""
-    title = (spec.title if spec and spec.title else "") or grid.caption or key
+    title = (spec.title or caption_title(grid.caption or "") if spec else "") or grid.caption or key
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,
