@@ -285,6 +285,7 @@ _RATE_HEADER = re.compile(r"/\s*(?P<per>m2|m²|ha)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s)|\n\s*\n")
 _CUE_SPAN = 40          # words of the sentence, before the figure, that may name what it is
 _TOTAL_WORDS = 10       # "total" among these last words before a figure: the sentence quotes a total
+_GAP_WORDS = frozenset({"ecart", "difference", "gap", "variance", "discrepancy"})   # name a total's gap
 _BOUND = re.compile(r"(?:moins|plus|au-delà|au-dessus|au-dessous|inférieure?s?|supérieure?s?|jusqu|pas|"
                     r"environ|près|entre|allant)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
 
@@ -292,7 +293,7 @@ _BOUND = re.compile(r"(?:moins|plus|au-delà|au-dessus|au-dessous|inférieure?s?
 @dataclass(frozen=True)
 class Reading:
     """What a quoted figure may be, as a reviewer reads it: a total row's cell, a column's sum,
-    the one rate a column applies to every row, a row's share of its total."""
+    the one rate a column applies to every row, a row's share of its total, a total's gap."""
 
     table: InterpretedTable
     row: int | None              # None for a column's sum or rate
@@ -323,9 +324,6 @@ def _french_quoted(match: re.Match[str]) -> tuple[str, float, float] | None:
     divisor = _PER_AREA[per.lower()] if per else 1.0
     base = f"{quantity.unit}/m2" if per else quantity.unit
     return base, quantity.value / divisor, quantity.tolerance / divisor
-
-
-_GAP_WORDS = frozenset({"ecart", "difference", "gap", "variance", "discrepancy"})
 
 
 def _in_base_unit(unit: str) -> tuple[float, str]:
@@ -402,6 +400,7 @@ def quoted_in_french(document: ExtractedDocument, tables: Sequence[InterpretedTa
     readings = [reading for table in tables for reading in _readings(table)]
     if not readings:
         return []
+    position = {id(table): i for i, table in enumerate(tables)}
     inside = [t.table.provenance.span for t in tables if t.table.provenance.span] + list(said)
     findings: list[Finding] = []
     for match in _FRENCH_FIGURE.finditer(document.text):
@@ -422,7 +421,7 @@ def quoted_in_french(document: ExtractedDocument, tables: Sequence[InterpretedTa
         tied = [r for r in fitting if abs(r.value - value) <= max(allowance, r.allowance) + 1e-6]
         if tied:
             order = {"total": 0, "rate": 0, "subtotal": 1, "sum": 2, "share": 2, "gap": 2}
-            best = min(tied, key=lambda r: (order[r.kind], -len(r.words & cue), tables.index(r.table)))
+            best = min(tied, key=lambda r: (order[r.kind], -len(r.words & cue), position[id(r.table)]))
             findings.append(_tied_in_french(document, best, match, value, sentence_start, tied=True))
             continue
         named = _named_total(fitting, before)
@@ -446,16 +445,23 @@ def _named_total(readings: list[Reading], before: str) -> Reading | None:
     return scored[0][1]
 
 
+def _around(text: str, floor: int, match: re.Match[str]) -> str:
+    """The figure with the words just before and after it, whole words only, from its sentence on."""
+    left, right = max(floor, match.start() - 80), min(len(text), match.end() + 20)
+    if left > floor and not text[left - 1].isspace():
+        left = min(match.start(), text.find(" ", left) + 1 or match.start())
+    if right < len(text) and not text[right].isspace():
+        right = max(match.end(), text.rfind(" ", match.end(), right))
+    return " ".join(text[left:right].split())
+
+
 def _tied_in_french(document: ExtractedDocument, reading: Reading, match: re.Match[str], value: float,
                     sentence_start: int, *, tied: bool) -> Finding:
     """A pass where the reading gives the figure, else a warning with both figures."""
     table = reading.table
     end = _SENTENCE_BREAK.search(document.text, match.end())
     sentence = " ".join(document.text[sentence_start:end.end() if end else len(document.text)].split())
-    start, stop = max(sentence_start, match.start() - 80), match.end() + 20
-    start = start if start == sentence_start else document.text.find(" ", start)
-    stop = document.text.rfind(" ", match.end(), stop) if document.text.rfind(" ", match.end(), stop) > 0 else match.end()
-    quote = " ".join(document.text[start:stop].split())
+    quote = _around(document.text, sentence_start, match)
     percent = reading.kind == "share"
     fields = {lang: {"quote": quote, "table": table.table.provenance.title, "row": reading.where,
                      "column": table.header(reading.column), "seen": _shown(reading.value, percent, lang),
