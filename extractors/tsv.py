@@ -11,7 +11,7 @@ read from the spec's `options`, never guessed here:
   (a page whose first column is empty everywhere is dumped without it);
 - `kinds`: rules that make a row a `subtotal` or `total` (by its text, by which columns
   it fills, by its bold markup, or as the last such row); by default its label says it
-  ("Total", "Sous-total …");
+  ("Total", "Sous-total …"), and a row of figures alone closes a block (the last, the table);
 - `block_column`: a sub-total closes a block; each row gets its block number there;
 - `span_block`: columns whose one printed value spans the whole block (an axis name);
 - `bold_column`: a flag column recording bold markup, which carries meaning in these tables;
@@ -183,7 +183,7 @@ def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     if options.kinds:
         _assign_kinds(rows, options.kinds)
     else:
-        _kinds_by_label(rows, texts)
+        _kinds_by_label(rows, texts, [c.key for c in spec.columns if c.is_quantity])
     rows = _drop_fragments(rows, options.required, spec, document, problems)
     _assign_blocks(rows, options.span_block)
     _assign_labels(rows, options.templates() or _default_labels(texts[:1]), texts)
@@ -234,11 +234,18 @@ def _first_text(row: _Row, texts: list[str]) -> str:
     return next((row.cells[key] for key in texts if row.cells.get(key)), "")
 
 
-def _kinds_by_label(rows: list[_Row], texts: list[str]) -> None:
-    """A row whose label is "Total" or "Sous-total …" is one."""
+def _kinds_by_label(rows: list[_Row], texts: list[str], figures: list[str]) -> None:
+    """A row whose label is "Total" or "Sous-total …" is one; a row of figures alone, with no
+    label, closes a block (the last one, the whole table)."""
+    bare = []
     for row in rows:
         label = _first_text(row, texts)
         row.kind = next((kind for kind, pattern in _LABELLED if pattern.match(label)), row.kind)
+        filled = {key for key, text in row.cells.items() if text}
+        if row.kind == "item" and filled and filled <= set(figures):
+            bare.append(row)
+    for row in bare:
+        row.kind = "subtotal" if row is not bare[-1] else "total"
 
 
 def _read(body: str, part: Part, short_rows: str) -> list[_Row]:

@@ -234,10 +234,11 @@ def _claim_typed(rule: ClaimRule, tables: dict[str, TableSpec]) -> ClaimRule:
 
 
 def _totalled(table: TableSpec) -> bool:
-    """A tab-separated table of figures whose rows are told by their labels ("Total") has its total
-    recomputed; one whose spec gives its own row kinds is read by the check that asks for them."""
+    """A tab-separated table of figures whose total row is told by its label ("Total") has it
+    recomputed; one cut into blocks, or whose spec gives its own row kinds, is read block by block
+    by the check that asks for them."""
     made_up = {table.options.get("block_column"), table.options.get("bold_column")}
-    return (table.layout == "tsv" and not table.options.get("kinds")
+    return (table.layout == "tsv" and not table.options.get("kinds") and not table.options.get("block_column")
             and any(c.is_quantity for c in table.columns if c.key not in made_up))
 
 

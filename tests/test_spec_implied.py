@@ -77,3 +77,15 @@ def test_the_plan_rows_are_told_and_named_by_their_labels():
     subtotals = activities[activities[ROW_KIND] == "subtotal"][ROW_LABEL]
     assert list(subtotals[:2]) == ["Sous Total Axe 1", "Sous Total Axe 2"]
     assert {"1.1", "2.6", "2.7"} <= set(activities[ROW_LABEL])          # 2.7: a row printed with no number
+
+
+@pytest.mark.skipif(not PLAN.exists(), reason="seed document absent")
+def test_a_row_of_figures_alone_closes_a_block_of_the_budget():
+    spec = load_spec(RAW / "plan.yaml")
+    budget = next(t for t in read(PLAN, spec.document).tables if t.key == "budget")
+    closing = budget.values[budget.values[ROW_KIND] != "item"]
+    assert list(zip(closing[ROW_KIND], closing["amount"], strict=True)) == [
+        ("subtotal", 59.0), ("subtotal", 198.79), ("subtotal", 61.5), ("subtotal", 27.1), ("subtotal", 128.2),
+        ("total", 513.71)]
+    # The budget's blocks are summed by the budget check, block by block: no second closing-total check.
+    assert load_spec(RAW / "plan.yaml").checks.configs["totals"] == ("source_totals",)

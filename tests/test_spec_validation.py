@@ -35,7 +35,7 @@ MISSPELT = [
     ("par.yaml", "    page: 42\n", "    layout: tsf\n    page: 42\n", "tables[10].layout: mise en page inconnue"),
     ("plan.yaml", "      short_rows: right", "      short_rows: rigth", "options.short_rows"),
     ("plan.yaml", "{after_break: true, empty:", "{after_brake: true, empty:", "continuation.after_brake"),
-    ("plan.yaml", "- {kind: subtotal, only:", "- {kind: subtotal, onl:", "kinds[1].onl"),
+    ("plan.yaml", "        positions: {name: 1}", "        positons: {name: 1}", "join.positons"),
     ("plan.yaml", "\n  budget:\n", "\n  total: [source_totals]\n  budget:\n", "checks.total: contrôle inconnu"),
     ("plan.yaml", "threshold: 80, rounding: half_up}", "threshold: 80, rounding: half_upp}", "rounding 'half_upp'"),
     ("plan.yaml", "acronyms: {columns:", "acronyms: {colums:", "acronyms.colums: clé inconnue"),
