@@ -18,8 +18,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from extractors.quantity import NUMBER_PATTERN, WHOLE_NUMBER_GUARD, QuantityError, format_number, parse_quantity
+from extractors.quantity import (
+    NUMBER_PATTERN,
+    WHOLE_NUMBER_GUARD,
+    QuantityError,
+    format_number,
+    parse_quantity,
+)
 from extractors.table import ExtractedDocument
+from reconcilers.claims import claimed_spans
 from reconcilers.entity_columns import (
     Source,
     company_key,
@@ -29,7 +36,6 @@ from reconcilers.entity_columns import (
     link_sources,
     name_like,
 )
-from reconcilers.claims import claimed_spans
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable, is_english
 from reconcilers.names import fold
