@@ -5,15 +5,20 @@ it adds up: the rows since the previous total, the sub-totals since the previous
 rows below it when the total heads its group; the block kept is the one its figures match, column
 by column. An unlabelled row is taken as a sub-total only when it equals the rows above it, and a
 bare row right after two or more sub-totals that agree with their items is the total of those
-sub-totals. A "total" that lies between the smallest and the largest of its rows is a mean or a
-rate: compared with the mean, never summed. A total no block matches is said, not guessed.
+sub-totals. A total heading several breakdowns of the same items (the rows below it split by
+section headings, each adding up to it) is tied to each of them. A "total" that lies between the
+smallest and the largest of its rows is a mean or a rate: compared with the mean, never summed; a
+row whose figures mostly do so is a row of rates, and a row continuing its neighbours at a constant
+step is a chart's scale: both are said not summed. A total no block matches is said, not guessed.
 Allowances come from the printed figures: the total's half-unit plus each part's.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from extractors.quantity import format_quantity
 from reconcilers.finding import Finding
@@ -23,8 +28,11 @@ from reconcilers.inferred_messages import (
     RULE_SUM_BELOW,
     RULE_SUM_SECTION,
     RULE_SUM_SUBTOTALS,
+    REASON_RATES,
+    REASON_SCALE,
     TOTAL,
     TOTAL_AVERAGE,
+    TOTAL_NOT_SUMMED,
     TOTAL_UNTIED,
     fill,
     with_difference,
@@ -37,6 +45,7 @@ MIN_PARTS = 2                  # a block of one row is a copy, not a sum (nor, u
 ROUNDED_FROM = 1000            # whole totals this large ending in zeros may be rounded to them
 CROSS_FOOT_MIN_ROWS = 3        # a total column is inferred from at least this many rows …
 CROSS_FOOT_SHARE = 0.8         # … holding on at least this share of them
+SCALE_MIN_TICKS = 5            # a constant step over this many figures, the total's among them, is a scale
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,7 @@ class _Fit:
     matched: tuple[str, ...]
     tried: tuple[str, ...]           # columns with a figure on the total row and some in the block
     means: tuple[str, ...]           # columns where the total is the block's mean
+    groups: tuple[tuple[str, tuple[_Row, ...]], ...] = ()   # breakdowns: (section, its rows), each tied alone
 
 
 def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Finding]]:
@@ -93,7 +103,7 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
                 if best is not None and best.matched and 2 * len(best.matched) >= len(best.tried):
                     rules += _rules(row, best) if own else []
                 elif own and fits:
-                    notes += _untied(row, fits)
+                    notes += _not_tied(row, columns, fits)
             if row.role == "subtotal":
                 subtotals.append(row)
                 block = []
@@ -145,6 +155,7 @@ def _labelled_fits(row: _Row, columns: list[str], block: list[_Row], subtotals: 
         candidates.append(("subtotals", subtotals + block))
     if row.role == "total":
         candidates.append(("all", since_total))
+    breakdowns: list[_Fit] = []
     if not block:
         below = []
         for following in after:
@@ -153,8 +164,31 @@ def _labelled_fits(row: _Row, columns: list[str], block: list[_Row], subtotals: 
             if following.role == "item":
                 below.append(following)
         candidates.append(("below", below))
+        breakdowns = _breakdowns(row, columns, after)
     fits = [_fit(kind, row, rows, columns) for kind, rows in candidates if len(rows) >= MIN_PARTS]
-    return [fit for fit in fits if fit.tried]
+    return [fit for fit in fits + breakdowns if fit.tried]
+
+
+def _breakdowns(row: _Row, columns: list[str], after: list[_Row]) -> list[_Fit]:
+    """A total heading rows split by section headings ("By sex", "By income") into two or more
+    breakdowns of the same items: one fit matching the columns every breakdown adds up to."""
+    groups: list[tuple[str, list[_Row]]] = []
+    for following in after:
+        if following.role in ("total", "subtotal"):
+            break
+        if following.role == "section":
+            groups.append((following.it.label(following.index), []))
+        elif following.role == "item":
+            if not groups:
+                return []
+            groups[-1][1].append(following)
+    if len(groups) < 2 or any(len(rows) < MIN_PARTS for _, rows in groups):
+        return []
+    fits = [_fit("below", row, rows, columns) for _, rows in groups]
+    matched = tuple(c for c in columns if all(c in fit.matched for fit in fits))
+    tried = tuple(c for c in columns if any(c in fit.tried for fit in fits))
+    return [_Fit("breakdowns", tuple(r for _, rows in groups for r in rows), matched, tried, (),
+                 tuple((name, tuple(rows)) for name, rows in groups))]
 
 
 def _unlabelled_fit(row: _Row, columns: list[str], block: list[_Row], subtotals: list[_Row],
@@ -235,6 +269,9 @@ def _is_mean(row: _Row, rows: list[_Row] | tuple[_Row, ...], column: str) -> boo
 
 
 def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
+    if fit.groups:
+        return [rule for section, rows in fit.groups
+                for rule in _rules(row, replace(fit, kind=f"section {section}", rows=rows, groups=()))]
     it = row.it
     name = row_name(it.table, row.index)
     count = len(fit.rows)
@@ -263,6 +300,61 @@ def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
     return rules
 
 
+def _not_tied(row: _Row, columns: list[str], fits: list[_Fit]) -> list[Finding]:
+    """What is said of a labelled total no block matches: a row of rates or a chart's scale is
+    said not summed (one note, with why); any other, column by column, with the sums tried."""
+    it = row.it
+    tried = sorted({c for fit in fits for c in fit.tried})
+    within = max(sum(1 for c in columns if _is_mean(row, fit.rows, c)) for fit in fits)
+    steps = {c: _scale_step(row, c) for c in tried}
+    if 2 * within > len(columns):
+        reason = fill(REASON_RATES, within=within, count=len(columns))
+    elif tried and all(step is not None for step in steps.values()):
+        column = tried[0]
+        step = steps[column]
+        assert step is not None
+        reason = fill(REASON_SCALE, column=it.header(column), step=(format_quantity(step, it.unit(column), "fr"),
+                                                                   format_quantity(step, it.unit(column), "en")))
+    else:
+        return _untied(row, fits)
+    name = row_name(it.table, row.index)
+    column = (tried or columns)[0]
+    unit = it.unit(column)
+    fr, en = fill(TOTAL_NOT_SUMMED, label=name, reason=reason,
+                  observed=tuple(", ".join(format_quantity(row.value(c), it.unit(c), lang) for c in columns)
+                                 for lang in ("fr", "en")))
+    return [Finding(
+        document=it.table.provenance.document, check="sum_total", status="fail", severity="info",
+        subject=name, field=it.header(column), observed=row.value(column), unit=unit,
+        tables=(it.table.provenance.title,), location=it.location(row.index, column),
+        message_fr=fr, message_en=en, key=f"{it.key}-{row.index}-not-summed")]
+
+
+def _scale_step(row: _Row, column: str) -> float | None:
+    """The step of the evenly spaced run of figures the total's figure stands in (the rows of its
+    table, in order), when the run has SCALE_MIN_TICKS figures or more; else None."""
+    numbers = row.it.numbers[column]
+    figures = [(int(i), float(v)) for i, v in numbers.items() if not math.isnan(v)]
+    position = next((p for p, (i, _) in enumerate(figures) if i == row.index), None)
+    if position is None or len(figures) < SCALE_MIN_TICKS:
+        return None
+    values = [v for _, v in figures]
+    neighbour = values[position + 1] if position + 1 < len(values) else values[position - 1]
+    step = abs(neighbour - values[position])
+    if step == 0:
+        return None
+    def even(a: float, b: float) -> bool:
+        return abs(abs(b - a) - step) <= 1e-9 * max(1.0, abs(a), abs(b))
+    start = position
+    while start > 0 and even(values[start - 1], values[start]):
+        start -= 1
+    end = position
+    while end + 1 < len(values) and even(values[end], values[end + 1]):
+        end += 1
+    signs = {math.copysign(1, b - a) for a, b in pairwise(values[start:end + 1])}
+    return step if end - start + 1 >= SCALE_MIN_TICKS and len(signs) == 1 else None
+
+
 def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
     it = row.it
     name = row_name(it.table, row.index)
@@ -288,17 +380,20 @@ def check_sum_rules(it: InterpretedTable, rules: list[TableRule]) -> list[Findin
     """Each sum (or mean) rule of this table checked on each of its columns."""
     tables = {t.key: t for t in it.chain()}
     findings = []
+    seen: Counter[tuple[int, str]] = Counter()
     for rule in rules:
         if rule.target_row is None or rule.formula not in ("sum", "mean"):
             continue
         target = _Row(it, rule.target_row)
         parts = [_Row(tables[key], index) for key, index in rule.operand_rows if key in tables]
+        seen[rule.target_row, rule.formula] += 1
+        again = seen[rule.target_row, rule.formula]       # a total tied to each of its breakdowns
         for column in rule.columns:
-            findings.append(_total_finding(target, parts, column, rule))
+            findings.append(_total_finding(target, parts, column, rule, f"-{again}" if again > 1 else ""))
     return findings
 
 
-def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule) -> Finding:
+def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule, suffix: str = "") -> Finding:
     it = target.it
     total, allowance, _ = _sum(parts, column)
     present = [p for p in parts if not math.isnan(p.value(column))]
@@ -320,7 +415,7 @@ def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule
         severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
         unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
         evidence=tuple(p.it.location(p.index, column) for p in present),
-        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{column}-{rule.formula}", rule=rule)
+        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{column}-{rule.formula}{suffix}", rule=rule)
 
 
 def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:

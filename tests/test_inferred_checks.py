@@ -96,6 +96,42 @@ def test_icdar_swapped_totals_flagged():
     assert sorted((f.expected, f.observed) for f in failed) == [(26_196, 26_340), (26_340, 26_196)]
 
 
+@needs_corpus
+def test_icdar_total_heading_two_breakdowns_tied_to_each():
+    """us-021 Table 2: "Total items" heads two breakdowns of the same 135 items (purposes: 72 + 63;
+    processes: 33 + 46 + 38 + 18), so the rows below add up to twice it: it is tied to each."""
+    totals = [f for f in _inferred(CORPUS / "icdar2013-us" / "us-021.pdf")
+              if f.check == "sum_total" and f.subject == "Total items"]
+    assert len(totals) == 12 and all(f.status == "pass" for f in totals)
+    number = {f.rule.text_en: f.expected for f in totals if f.field == "Number"}
+    assert number == {"Total items = sum of the 2 rows of “Purposes of reading”": 135,
+                      "Total items = sum of the 4 rows of “Processes of comprehension”": 135}
+    percent = [f for f in totals if f.field == "All items Percent"]
+    assert sorted(f.expected for f in percent) == [99, 100]        # 24 + 34 + 28 + 13: four rounded shares
+
+
+def _notes(name: str) -> list[Finding]:
+    findings = reconcile(read(CORPUS / "icdar2013-us" / name, None), None, None).findings
+    return [f for f in findings if f.check == "sum_total" and f.severity == "info"]
+
+
+@needs_corpus
+def test_icdar_total_of_rates_said_not_summed():
+    """us-019 Table A-2 holds mean absolute percentage errors: its "Total current expenditures" row
+    is the error of that statistic, within its rows' range in 8 of 10 columns, never their sum."""
+    [note] = _notes("us-019.pdf")
+    assert note.subject == "Total current expenditures" and note.observed == 1.3
+    assert "within the range of its rows' in 8 of 10 columns" in note.message_en
+
+
+@needs_corpus
+def test_icdar_chart_scale_said_not_summed():
+    """us-023 p. 3: a chart's axes read as a table, a legend line "Total years of potential life
+    lost" beside the ticks 7,100 and 0.09 (7,400 … 6,700 by 100)."""
+    [note] = _notes("us-023.pdf")
+    assert note.observed == 7100 and "constant step (100): a chart's scale" in note.message_en
+
+
 @pytest.fixture(scope="module")
 def useiti_pdf() -> list[Finding]:
     if not CORPUS.is_dir():
