@@ -30,13 +30,12 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTa
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation
 from reconcilers.finding import Finding, Location
-from reconcilers.inferred_totals import _allowance as stated_total_allowance
-from reconcilers.inferred_totals import _Row
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
 from reconcilers.thresholds import _WITHIN as WITHIN_MARGIN
 from reconcilers.thresholds import _is_explained as is_explained
 from reconcilers.thresholds import explained_names, read_margin
+from reconcilers.totals import TotalRow, stated_allowance
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
 AS_TOTAL = "__as_total"        # suffix of a figure's allowance when it is read as a stated total
@@ -159,7 +158,7 @@ def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ..
             columns[column + TOLERANCE] = pd.to_numeric(allowances[column], errors="coerce").fillna(0.0) \
                 if column in allowances.columns else 0.0
             if link is it:
-                columns[column + AS_TOTAL] = [stated_total_allowance(_Row(it, int(i)), column) for i in numbers.index]
+                columns[column + AS_TOTAL] = [stated_allowance(TotalRow(it, int(i)), column) for i in numbers.index]
         parts.append(pd.DataFrame(columns, index=numbers.index))
     frame = pd.concat(parts)
     rows = tuple(int(i) for i in frame.index[-len(it.numbers):])
