@@ -152,8 +152,27 @@ def test_useiti_total_revenue_and_thresholds(useiti_pdf: list[Finding]):
     total = _one(useiti_pdf, check="sum_total", subject="TOTAL REVENUE", field="Total Reported by Government Entity",
                  tables=("TABLE C-1: ONRR—Royalties Results",))
     assert total.status == "pass" and total.observed == 8_103_790_884
-    ankor = _one(useiti_pdf, check="threshold", subject="ANKOR Energy LLC", tables=("TABLE C-1: ONRR—Royalties Results",))
+    ankor = _one(useiti_pdf, check="threshold", subject="ANKOR Energy LLC", field="Explication",
+                 tables=("TABLE C-1: ONRR—Royalties Results",))
     assert ankor.status == "pass" and ankor.expected == "beyond the margin"
+
+
+def test_useiti_bold_classification_checked_row_by_row(useiti_pdf: list[Finding]):
+    """The appendix has no category column: "Variances that exceed the Margin of Variance thresholds
+    ... are shown in BOLD" (p. 38). Each variance's weight is read from its font (Lato-Black against
+    Lato-Regular) and checked against the thresholds printed above its table."""
+    bold = [f for f in useiti_pdf if f.check == "threshold" and f.field == "Caractères gras"]
+    assert sum(1 for f in bold if f.observed == "bold") == 16 and all(
+        f.status == "pass" for f in bold if f.observed == "bold")
+    ankor = _one(bold, subject="ANKOR Energy LLC", tables=("TABLE C-1: ONRR—Royalties Results",))
+    assert (ankor.status, ankor.expected, ankor.observed) == ("pass", "beyond the margin", "bold")
+    assert ankor.rule.text_en == ("Bold type: variance beyond the threshold when Variance Percentage (%) > 1% "
+                                  "and Variance Amount ($) > 100,000 USD")
+    # C-1 p. 45: $1,038,592 (1.02 %) is over both thresholds and explained on p. 46, but printed regular.
+    [unmarked] = [f for f in bold if f.status == "fail"]
+    assert (unmarked.subject, unmarked.observed, unmarked.expected) == ("Ultra Resources Inc.", "not bold",
+                                                                         "beyond the margin")
+    assert len(bold) == 160
 
 
 @needs_corpus
