@@ -22,13 +22,13 @@ from itertools import pairwise
 from extractors.quantity import format_quantity
 from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
+    REASON_RATES,
+    REASON_SCALE,
     RULE_CROSS_FOOT,
     RULE_SUM_ABOVE,
     RULE_SUM_BELOW,
     RULE_SUM_SECTION,
     RULE_SUM_SUBTOTALS,
-    REASON_RATES,
-    REASON_SCALE,
     TOTAL,
     TOTAL_NOT_SUMMED,
     TOTAL_UNTIED,
