@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.grid import row_kind
+from extractors.grid import TOTAL_LABEL, row_kind
+from extractors.pdf.emphasis import font_weight
 from extractors.readers import read
 from pipeline.report import Anchors, document_view, render_report
 from pipeline.run import DocumentRun, RunResult
@@ -69,6 +70,17 @@ def test_total_grammar_of_the_corpora():
         assert row_kind([label]) == "subtotal", label
     for label in ("Totally", "Ensemble des mines", "All items"):
         assert row_kind([label]) == "item", label
+    # The same words, anywhere in a flattened row (one grammar for both readers).
+    for text in ("Montant total 12 300", "Sous-total (1) 59", "TOTAUX", "sub-total 4"):
+        assert TOTAL_LABEL.search(text), text
+    for text in ("totalement", "x-total", "Ensemble des mines"):
+        assert not TOTAL_LABEL.search(text), text
+
+
+@pytest.mark.parametrize(("font", "weight"), [("WESZSG+Lato-Regular", 0), ("GVZFNM+Lato-Bold", 2),
+                                              ("OPYBVW+Lato-Black", 3), ("Arial,BoldItalic", 2), ("Helvetica", 0)])
+def test_font_weight_from_the_font_name(font, weight):
+    assert font_weight(font) == weight
 
 
 def test_margin_read_from_context_lines():
