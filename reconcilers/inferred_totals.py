@@ -217,10 +217,12 @@ def _fit(kind: str, row: TotalRow, rows: list[TotalRow], columns: list[str]) -> 
 def _is_mean(row: TotalRow, rows: list[TotalRow] | tuple[TotalRow, ...], column: str) -> bool:
     """A figure within the range of its non-negative rows cannot be their sum: a mean or a rate.
 
-    It is kept aside (never summed): checked as their mean when it is one, else left alone."""
+    It is kept aside (never summed): checked as their mean when it is one, else left alone. Two
+    non-zero rows at least: a wrong total over one non-zero row also lies within the range."""
     values = [r.value(column) for r in rows if not math.isnan(r.value(column))]
     stated = row.value(column)
-    return bool(values) and min(values) >= 0 and min(values) <= stated <= max(values)
+    return (sum(1 for v in values if v) >= MIN_PARTS and min(values) >= 0
+            and min(values) <= stated <= max(values))
 
 
 def _rules(row: TotalRow, fit: _Fit) -> list[TableRule]:

@@ -10,12 +10,15 @@ import pytest
 from extractors.grid import TOTAL_LABEL, row_kind
 from extractors.pdf.emphasis import font_weight
 from extractors.readers import read
+from extractors.spec import ColumnSpec
 from pipeline.report import Anchors, document_view, render_report
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.document import reconcile
 from reconcilers.finding import Finding
-from reconcilers.meaning import interpret_document
+from reconcilers.inferred_totals import infer_total_rules
+from reconcilers.meaning import interpret, interpret_document
 from reconcilers.thresholds import read_margin
+from tests.tables import make_table
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -222,3 +225,22 @@ def test_plan_meaning_roles():
     budget = [t for t in tables if t.previous is not None]
     assert [t.key for t in budget] == ["T7", "T8", "T9"] and budget[0].previous.key == "T6"
     assert "subtotal" not in tables[5].row_roles          # the bare 59 is found by the totals, not by its label
+
+
+def _total_notes(rows: list[tuple[str, str, dict[str, str]]]) -> list[Finding]:
+    columns = [ColumnSpec(f"c{i}", f"Col {i}", "number") for i in range(1, 4)]
+    table = make_table("T1", [ColumnSpec("label", "Poste", "text"), *columns], rows)
+    _, notes = infer_total_rules(interpret(table))
+    return notes
+
+
+def test_a_row_of_rates_is_said_not_summed_but_a_wrong_sparse_total_is_not_excused():
+    rates = [("A", "item", {"c1": "1.2", "c2": "3.4", "c3": "2.0"}), ("B", "item", {"c1": "1.8", "c2": "2.6", "c3": "4.0"}),
+             ("C", "item", {"c1": "1.0", "c2": "3.0", "c3": "3.0"}), ("Total", "total", {"c1": "1.5", "c2": "3.1", "c3": "4.5"})]
+    [note] = _total_notes(rates)
+    assert "rates or means, not their sum" in note.message_en
+    # One non-zero row per column: a total printed below it is wrong, not a rate.
+    sparse = [("A", "item", {"c1": "0", "c2": "0", "c3": "700"}), ("B", "item", {"c1": "50", "c2": "0", "c3": "0"}),
+              ("C", "item", {"c1": "0", "c2": "60", "c3": "0"}), ("Total", "total", {"c1": "40", "c2": "50", "c3": "600"})]
+    notes = _total_notes(sparse)
+    assert notes and all("matches no block of rows" in n.message_en for n in notes)
