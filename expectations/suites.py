@@ -30,13 +30,10 @@ from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTa
 from reconcilers.cells import cell_location
 from reconcilers.document import Reconciliation
 from reconcilers.finding import Finding, Location
-from reconcilers.inferred_totals import _allowance as stated_total_allowance
-from reconcilers.inferred_totals import _Row
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
-from reconcilers.thresholds import _WITHIN as WITHIN_MARGIN
-from reconcilers.thresholds import _is_explained as is_explained
-from reconcilers.thresholds import explained_names, read_margin
+from reconcilers.thresholds import explained_names, read_margin, row_flagged
+from reconcilers.totals import TotalRow, stated_allowance
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
 AS_TOTAL = "__as_total"        # suffix of a figure's allowance when it is read as a stated total
@@ -132,18 +129,8 @@ def row_id(table: str, index: int) -> str:
 
 
 def flagged_rows(it: InterpretedTable, rule: TableRule, explained: set[tuple[str, float]]) -> list[bool]:
-    """The document's own classification of each row: a category printed other than "within the
-    margin", or, with no category column, the row's variance explained in the prose."""
-    amount = rule.operands[0]
-    labels = it.columns_with("label")
-    flags = []
-    for index in it.numbers.index:
-        if rule.target != "explanation":
-            flags.append(not WITHIN_MARGIN.match(str(it.table.cells.at[index, rule.target] or "").strip()))
-        else:
-            name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
-            flags.append(is_explained(name, float(it.numbers.at[index, amount]), explained))
-    return flags
+    """The document's own classification of each row, as the threshold check reads it."""
+    return [row_flagged(it, rule, int(index), explained)[0] for index in it.numbers.index]
 
 
 def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -159,7 +146,7 @@ def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ..
             columns[column + TOLERANCE] = pd.to_numeric(allowances[column], errors="coerce").fillna(0.0) \
                 if column in allowances.columns else 0.0
             if link is it:
-                columns[column + AS_TOTAL] = [stated_total_allowance(_Row(it, int(i)), column) for i in numbers.index]
+                columns[column + AS_TOTAL] = [stated_allowance(TotalRow(it, int(i)), column) for i in numbers.index]
         parts.append(pd.DataFrame(columns, index=numbers.index))
     frame = pd.concat(parts)
     rows = tuple(int(i) for i in frame.index[-len(it.numbers):])

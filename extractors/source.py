@@ -23,6 +23,8 @@ class CellSource:
     cell: str | None = None                  # spreadsheet address, "C7"
     formula: str | None = None               # spreadsheet formula as typed, "=SUM(C2:C6)"
     stored: str | None = None                # spreadsheet: what the file stores, number | text | date | bool | error
+    emphasis: bool = False                   # printed heavier than the rest of its column (a PDF's bold):
+                                             # some reports mark the rows beyond a threshold so
 
     def address(self) -> str | None:
         """`Data!C7` for a spreadsheet cell, None elsewhere."""

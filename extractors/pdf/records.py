@@ -12,6 +12,7 @@ so a cell that fails is reported, never silently emptied.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from extractors.captions import caption_title
@@ -67,15 +68,29 @@ def _spec_rows(grid: PdfGrid, spec: TableSpec, document: str, key: str, title: s
     return columns, read.rows, notes
 
 
+def _heavier_cells(grid: PdfGrid) -> set[tuple[int, int]]:
+    """(row, column) of the cells printed heavier than most printed cells of their column."""
+    heavier: set[tuple[int, int]] = set()
+    for c in range(grid.width):
+        weights = [(r, row[c]) for r, row in enumerate(grid.weights)
+                   if c < len(row) and c < len(grid.grid[r]) and grid.grid[r][c]]
+        if not weights:
+            continue
+        usual = Counter(weight for _, weight in weights).most_common(1)[0][0]
+        heavier |= {(r, c) for r, weight in weights if weight > usual}
+    return heavier
+
+
 def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
     """The grid as the table layer takes it: every cell with its page and box (its row's top and
     bottom, its column's x-range)."""
+    heavier = _heavier_cells(grid)
     rows = []
     for r, row in enumerate(grid.grid):
         if r < len(grid.rows_at):
             page, top, bottom, spans = grid.rows_at[r]
             rows.append(tuple(GridCell(text, CellSource(page=page, bbox=(spans[c][0], top, spans[c][1], bottom)
-                                                         if c < len(spans) else None))
+                                                         if c < len(spans) else None, emphasis=(r, c) in heavier))
                               for c, text in enumerate(row)))
         else:
             rows.append(tuple(GridCell(text, CellSource(page=grid.pages[0])) for text in row))
