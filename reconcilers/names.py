@@ -51,9 +51,17 @@ class KeyedScorer:
 
     keys: Callable[[str], tuple[str, ...]]
     score: Callable[..., float] = fuzz.ratio
+    # For a `score` that is not one rapidfuzz scorer: (queries, choices, cutoff) -> the matrix of
+    # their scores, exact at or above the cutoff (any lower value below it).
+    matrix: Callable[[list[str], list[str], float], np.ndarray] | None = None
 
     def __call__(self, a: str, b: str) -> float:
         return max(self.score(x, y) for x in self.keys(a) for y in self.keys(b))
+
+
+def as_is(name: str) -> tuple[str]:
+    """The name itself, for a scorer that reads names whole."""
+    return (name,)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -184,8 +192,11 @@ class _Linked:
         step = max(1, _CELLS_PER_BLOCK // len(choices))
         for start in range(0, len(queries), step):
             block = queries[start:start + step]
-            matrix = process.cdist(block, choices, scorer=self.scorer.score, processor=None, score_cutoff=self.bar,
-                                   dtype=np.float64, workers=-1 if len(block) * len(choices) >= 1 << 20 else 1)
+            if self.scorer.matrix is not None:
+                matrix = self.scorer.matrix(block, choices, self.bar)
+            else:
+                matrix = process.cdist(block, choices, scorer=self.scorer.score, processor=None, score_cutoff=self.bar,
+                                       dtype=np.float64, workers=-1 if len(block) * len(choices) >= 1 << 20 else 1)
             for row, column in zip(*np.nonzero(matrix >= self.bar), strict=True):
                 score = float(matrix[row, column])
                 scores = best[block[row]]

@@ -208,10 +208,9 @@ def read_date(text: str) -> date | None:
 
 def records(part: PartTable) -> pd.DataFrame:
     """The part's rows as text per field (`row` = the table's row index), empty rows dropped."""
-    fields = list(part.columns)
-    frame = part.table.cells[[part.columns[field] for field in fields]].copy()
-    frame.columns = fields
-    frame = frame.fillna("").astype(str).apply(lambda column: column.str.strip())
+    cells = part.table.cells
+    frame = pd.DataFrame({field: ["" if pd.isna(text) else str(text).strip() for text in cells[column].tolist()]
+                          for field, column in part.columns.items()}, index=cells.index, dtype=str)
     return frame[(frame != "").any(axis=1)]
 
 
