@@ -17,9 +17,11 @@ two different companies (two names sharing their second word, "X Resources" / "Y
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 import pandas as pd
 
@@ -270,16 +272,21 @@ def compare_entity_figures(sources: Sequence[Source], entities: Sequence[Entity]
                for source in sources for table in source.tables if (source.document, table.key) in rows}
     keys = sorted(columns)
     several = len({document for document, _ in keys}) > 1
+    tables_of: dict[str, list[int]] = {}          # entity -> the tables naming it, by position in keys
+    for position, key in enumerate(keys):
+        for name in rows[key]:
+            tables_of.setdefault(name, []).append(position)
+    # Only pairs of tables sharing two entities or more are compared: found from the entities, not
+    # by trying every pair of tables (which grew with the square of a run's tables).
+    sharing = Counter(pair for positions in tables_of.values() for pair in combinations(positions, 2))
     findings: list[Finding] = []
-    for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
-            if (a[0] != b[0]) != across_documents:
-                continue
-            shared = sorted(set(rows[a]) & set(rows[b]))
-            if len(shared) < 2:
-                continue
-            for x, y in matched_columns(columns[a], columns[b]):
-                findings += _compare_pair(x, y, shared, rows[a], rows[b], several)
+    for i, j in sorted(pair for pair, count in sharing.items() if count >= 2):
+        a, b = keys[i], keys[j]
+        if (a[0] != b[0]) != across_documents:
+            continue
+        shared = sorted(set(rows[a]) & set(rows[b]))
+        for x, y in matched_columns(columns[a], columns[b]):
+            findings += _compare_pair(x, y, shared, rows[a], rows[b], several)
     return findings
 
 
