@@ -105,8 +105,9 @@ def _names(tables: Sequence[InterpretedTable]) -> dict[str, list[Candidate]]:
         column = entity_column(table)
         if column is None or not table.columns_with("quantity", "percent"):
             continue
-        for index, role in zip(table.table.values.index, table.row_roles, strict=True):
-            text = " ".join(str(table.table.cells.at[index, column] or "").split())
+        cells = table.table.cells[column].tolist()
+        for index, role, cell in zip(table.table.values.index, table.row_roles, cells, strict=True):
+            text = " ".join(str(cell or "").split())
             key = company_key(text)
             if role == "item" and name_like(text) and len(key) >= 4:
                 names.setdefault(key, []).append(Candidate(table, int(index), text))
@@ -520,8 +521,8 @@ def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str,
         for table in source.tables:
             column = entity_column(table)
             if column is not None:
-                count = sum(1 for i, role in zip(table.table.values.index, table.row_roles, strict=True)
-                            if role == "item" and name_like(" ".join(str(table.table.cells.at[i, column]).split())))
+                count = sum(1 for role, cell in zip(table.row_roles, table.table.cells[column].tolist(), strict=True)
+                            if role == "item" and name_like(" ".join(str(cell).split())))
                 title = f"{source.document} {table.table.provenance.title}"
                 companies.append((count, f"noms dans {title}", f"names in {title}"))
     shared = [e for e in link_sources(sources) if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]
