@@ -299,13 +299,14 @@ def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[
     findings: list[Finding] = []
     for suite_spec in suites:
         batch = source.add_dataframe_asset(suite_spec.name).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(gx.ExpectationSuite(name=suite_spec.name))
+        suite = gx.ExpectationSuite(name=suite_spec.name)
         for index, spec in enumerate(suite_spec.expectations):
             expectation_class = getattr(custom, spec.kind, None) or getattr(gx.expectations, spec.kind)
             condition = {"row_condition": row(ROW_KIND) == "item"} if spec.items_only else {}
             suite.add_expectation(expectation_class(
                 meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"),
                 **condition, **dict(spec.kwargs)))
+        suite = context.suites.add(suite)   # stored once whole, not once per expectation added
         validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=suite_spec.name))
         outcome = validation.run(batch_parameters={"dataframe": suite_spec.frame}, result_format="COMPLETE")
         findings += [_finding(suite_spec, item) for item in outcome.results]
