@@ -33,9 +33,7 @@ from reconcilers.inferred_totals import _allowance as stated_total_allowance
 from reconcilers.inferred_totals import _Row
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
-from reconcilers.thresholds import _WITHIN as WITHIN_MARGIN
-from reconcilers.thresholds import _is_explained as is_explained
-from reconcilers.thresholds import explained_names, read_margin
+from reconcilers.thresholds import explained_names, is_flagged, read_margin
 
 if TYPE_CHECKING:   # the process that only validates (`pipeline.validation`) need not import the reconcilers
     from reconcilers.document import Reconciliation
@@ -134,18 +132,8 @@ def row_id(table: str, index: int) -> str:
 
 
 def flagged_rows(it: InterpretedTable, rule: TableRule, explained: set[tuple[str, float]]) -> list[bool]:
-    """The document's own classification of each row: a category printed other than "within the
-    margin", or, with no category column, the row's variance explained in the prose."""
-    amount = rule.operands[0]
-    labels = it.columns_with("label")
-    flags = []
-    for index in it.numbers.index:
-        if rule.target != "explanation":
-            flags.append(not WITHIN_MARGIN.match(str(it.table.cells.at[index, rule.target] or "").strip()))
-        else:
-            name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
-            flags.append(is_explained(name, float(it.numbers.at[index, amount]), explained))
-    return flags
+    """The document's own classification of each row, as the threshold check reads it."""
+    return [is_flagged(it, rule, int(index), explained) for index in it.numbers.index]
 
 
 def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:

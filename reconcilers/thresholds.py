@@ -122,6 +122,16 @@ def _is_explained(name: str, amount: float, explained: set[tuple[str, float]]) -
                for other, value in explained if other)
 
 
+def is_flagged(it: InterpretedTable, rule: TableRule, index: int, explained: set[tuple[str, float]]) -> bool:
+    """The document's own classification of a row: a category printed other than "within the
+    margin", or, with no category column, the row's variance explained in the prose."""
+    if rule.target != "explanation":
+        return not _WITHIN.match(str(it.table.cells.at[index, rule.target] or "").strip())
+    labels = it.columns_with("label")
+    name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
+    return _is_explained(name, float(it.numbers.at[index, rule.operands[0]]), explained)
+
+
 def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     return " ".join(re.sub(r"[^a-z0-9&]+", " ", "".join(c for c in folded if not unicodedata.combining(c)).lower()).split())
@@ -139,18 +149,15 @@ def check_thresholds(it: InterpretedTable, rules: list[TableRule],
         if margin is None:
             continue
         amount, percent = rule.operands
-        labels = it.columns_with("label")
         for index in it.numbers.index:
             value, share = it.numbers.at[index, amount], it.numbers.at[index, percent]
             if math.isnan(value) or math.isnan(share):
                 continue
             beyond = margin.exceeded(float(value), float(share))
+            flagged = is_flagged(it, rule, index, explained)
             if rule.target != "explanation":
                 stated = str(it.table.cells.at[index, rule.target] or "").strip()
-                flagged = not _WITHIN.match(stated)
             else:
-                name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
-                flagged = _is_explained(name, float(value), explained)
                 stated = ("expliqué", "explained") if flagged else ("non expliqué", "not explained")
             findings.append(_finding(it, rule, margin, index, amount, percent, beyond, flagged, stated))
     return _with_support(findings)
