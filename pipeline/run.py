@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from expectations.suites import suites_for
-from extractors.readers import ReadOptions, read
+from extractors.readers import ReadOptions, load_readers, read
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
 from pipeline.declarations import check_declarations, is_summary_data
@@ -173,6 +173,7 @@ def _run_documents(assignments: Sequence[Assignment], limits: Limits, jobs: int,
         for index, assignment in enumerate(assignments):
             yield index, _run_document(assignment, limits)
         return
+    load_readers(a.path for a in assignments)
     yield from _in_processes(dict(enumerate(assignments)), limits, jobs, meanwhile)
 
 
