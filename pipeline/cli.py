@@ -165,6 +165,8 @@ def _run(arguments: argparse.Namespace, validation: ValidationProcess | None = N
             validation.finish()   # Data Docs, built meanwhile by the other process
         replace_directory(staged_docs, out_dir / "data_docs")
     finally:
+        if validation is not None:
+            validation.close()   # stopped before its folder goes, should the run have failed
         shutil.rmtree(staged_docs, ignore_errors=True)
     for finding in notices(result.findings):
         print(f"itie-reconcile: {finding.message_fr if arguments.lang == 'fr' else finding.message_en}", file=sys.stderr)
