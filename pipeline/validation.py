@@ -4,7 +4,7 @@ Importing GX costs 2–3 s of CPU, more than reading and checking the two seed d
 command's process it came after the pipeline's own imports and the reading. A process forked
 before those imports pays it beside them, on the other core: it receives the run's suites,
 sends their findings back, then builds Data Docs while the command writes its report. Any
-failure of that process (it died, or it could not be forked) leaves the validation to the
+failure of that process (it died, could not be forked, or failed) leaves the validation to the
 command's own process, as before; an error of GX itself is raised there, as before.
 
 This module imports nothing heavy: the command imports it before anything else.
@@ -12,9 +12,11 @@ This module imports nothing heavy: the command imports it before anything else.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import multiprocessing
+import shutil
 import sys
 import types
 from multiprocessing.connection import Connection
@@ -53,12 +55,14 @@ class Validation:
 
 
 class ValidationProcess(Validation):
-    """The suites validated by a process forked now, which imports GX at once and waits for them."""
+    """The suites validated by a process forked now, which imports GX at once and waits for them.
+    Whatever goes wrong with that process (not forked, dead, an error, suites or findings that do
+    not pickle), the suites are validated here instead: an error of GX itself is then raised here."""
 
     def __init__(self) -> None:
         super().__init__()
         self._connection: Connection | None = None
-        self._submitted: tuple[list[SuiteSpec], Path | None] | None = None
+        self._submitted: tuple[list[SuiteSpec], Path | None] = ([], None)
         self._fell_back = False
         if "fork" not in multiprocessing.get_all_start_methods():
             return
@@ -73,12 +77,12 @@ class ValidationProcess(Validation):
 
     def submit(self, suites: list[SuiteSpec], data_docs_dir: Path | None) -> None:
         self._submitted = (suites, data_docs_dir)
-        try:
-            if self._connection is not None:
+        if self._connection is not None:
+            try:
                 self._connection.send(self._submitted)
                 return
-        except (OSError, ValueError):
-            self._connection = None
+            except Exception:   # noqa: BLE001 - a process that cannot take them: validated here
+                pass
         self._fall_back()
 
     def findings(self) -> list[Finding]:
@@ -86,16 +90,15 @@ class ValidationProcess(Validation):
             kind, payload = self._receive()
             if kind == "findings":
                 self._findings = payload
-            elif not self._fell_back:
-                self._raise(kind, payload)
+            else:
+                self._fall_back()
         return self._findings
 
     def finish(self) -> None:
-        if self._fell_back or self._connection is None:
-            return
-        kind, payload = self._receive()
-        if kind not in ("done", "lost"):   # lost: built here instead
-            self._raise(kind, payload)
+        if not self._fell_back:
+            kind, _ = self._receive()
+            if kind != "done":
+                self._fall_back()
         self.close()
 
     def close(self) -> None:
@@ -108,26 +111,27 @@ class ValidationProcess(Validation):
             self._process.join()
 
     def _receive(self) -> tuple[str, Any]:
-        """The process's next message; ("lost", None) if it died, after validating here instead."""
+        """The process's next message: ("findings", [...]), ("done", None), ("error", text), or
+        ("lost", None) if it died."""
         try:
             if self._connection is not None:
                 return self._connection.recv()
-        except (EOFError, OSError):
+        except Exception:   # noqa: BLE001 - EOF (died), or an answer that does not unpickle
             pass
-        self.close()
-        self._fall_back()
         return "lost", None
 
     def _fall_back(self) -> None:
-        self._fell_back = True
-        if self._submitted is not None:
-            super().submit(*self._submitted)
-
-    def _raise(self, kind: str, payload: Any) -> None:
+        """Validate here, Data Docs included, into a folder emptied of what the process left."""
         self.close()
-        if isinstance(payload, BaseException):
-            raise payload
-        raise RuntimeError(f"Great Expectations ({kind}): {payload}")
+        self._fell_back = True
+        suites, data_docs_dir = self._submitted
+        if data_docs_dir is not None and data_docs_dir.is_dir():
+            for leftover in data_docs_dir.iterdir():
+                if leftover.is_dir():
+                    shutil.rmtree(leftover)
+                else:
+                    leftover.unlink()
+        super().submit(suites, data_docs_dir)
 
 
 class Deferred(types.ModuleType):
@@ -169,8 +173,6 @@ def _serve(connection: Connection) -> None:
         connection.send(("done", None))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):   # the command has gone: nothing to answer
         return
-    except BaseException as error:   # noqa: BLE001 - handed to the command, which raises it
-        try:
-            connection.send(("error", error))
-        except Exception:   # noqa: BLE001 - an error that does not pickle goes as its text
+    except Exception as error:   # noqa: BLE001 - the command validates itself instead
+        with contextlib.suppress(OSError):
             connection.send(("error", f"{type(error).__name__}: {error}"))

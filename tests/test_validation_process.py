@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from expectations import suites
 from pipeline.run import run
 from pipeline.validation import ValidationProcess
 from reconcilers.finding import Finding
@@ -40,6 +41,19 @@ def test_a_lost_validation_process_leaves_the_validation_to_the_run(tmp_path):
     validation = ValidationProcess()
     os.kill(validation._process.pid, signal.SIGKILL)
     validation._process.join()
+    there, pages = _outcome(tmp_path / "there", validation)
+    assert there == here and pages == 27
+
+
+def test_a_failing_validation_process_leaves_the_validation_to_the_run(tmp_path, monkeypatch):
+    here, _ = _outcome(tmp_path / "here")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("GX process broken")
+
+    monkeypatch.setattr(suites, "run_suites", broken)
+    validation = ValidationProcess()               # forked with the broken validation ...
+    monkeypatch.undo()                             # ... which this process no longer has
     there, pages = _outcome(tmp_path / "there", validation)
     assert there == here and pages == 27
 
