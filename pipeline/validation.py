@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import importlib.util
 import multiprocessing
+import os
 import shutil
 import sys
 import types
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 # `expect_column_kl_divergence_to_be_less_than` imports both): 1.0 of the 2.9 CPU seconds of
 # importing GX, measured on this machine. The GX process defers them (`Deferred`).
 UNUSED_BY_THE_SUITES = ("scipy.stats", "altair")
+# The process gives way to the command and its workers while they read (its import is wasted
+# on a run that needs no suite, such as Summary Data); it uses a core they leave idle.
+NICENESS = 10
 
 
 class Validation:
@@ -77,7 +81,7 @@ class ValidationProcess(Validation):
 
     def submit(self, suites: list[SuiteSpec], data_docs_dir: Path | None) -> None:
         self._submitted = (suites, data_docs_dir)
-        if self._connection is not None:
+        if suites and self._connection is not None:   # none (Summary Data only): the process is stopped
             try:
                 self._connection.send(self._submitted)
                 return
@@ -165,6 +169,7 @@ def _serve(connection: Connection) -> None:
     """The process: import GX while the command reads, validate what it sends, answer with the
     findings, then build Data Docs and say so."""
     try:
+        os.nice(NICENESS)
         from expectations.suites import import_gx, run_suites
         defer(UNUSED_BY_THE_SUITES)
         import_gx()
