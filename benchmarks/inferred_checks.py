@@ -68,6 +68,9 @@ def measure(paths: list[Path], judgements: dict[str, dict[str, str]]) -> dict[st
                       else finding.check)
             if finding.status == "pass":
                 counts[f"{family} verified"] += 1
+            elif finding.severity == "info" and finding.id.endswith("not-summed"):
+                counts["totals not summed (rates or a scale, said)"] += 1
+                notes.append({"id": finding.id, "message": finding.message_en})
             elif finding.severity == "info":
                 counts["totals not tied (said, not checked)"] += 1
                 notes.append({"id": finding.id, "message": finding.message_en})

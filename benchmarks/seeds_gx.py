@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import expectations.suites as gx_suites
 import pipeline.run as pipeline_run
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     arguments = parser.parse_args()
     stage: list[tuple[float, float]] = []
-    inner = pipeline_run.run_suites
+    inner = gx_suites.run_suites
 
     def timed(*args: object, **kwargs: object) -> object:
         start, cpu = time.perf_counter(), time.process_time()
@@ -38,7 +39,7 @@ def main() -> None:
         finally:
             stage.append((time.perf_counter() - start, time.process_time() - cpu))
 
-    pipeline_run.run_suites = timed
+    gx_suites.run_suites = timed
     runs = []
     for _ in range(arguments.runs):
         with tempfile.TemporaryDirectory() as folder:

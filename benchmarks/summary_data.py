@@ -1,9 +1,13 @@
 """Time and peak memory of `itie-reconcile run` over 1, 10 and all 29 EITI Summary Data country-years.
 
 Each size is a folder of per-part subfolders (as the corpus is laid out) holding the CSVs of the
-first N country-years, run by the command in its own child process, so that peak RSS
-(`ru_maxrss`) is that of one run. A country-year is taken from its Part 4 file name (the year
-its period ends); Part 1 files go with it by their `End Date`, as the run itself groups them.
+first N country-years, run by the command in its own child process with `--jobs 1` and with
+`--jobs 2`, so that peak RSS (`ru_maxrss`) is that of one run (the parent, and its biggest worker).
+A country-year is taken from its Part 4 file name (the year its period ends); Part 1 files go with
+it by their `End Date`, as the run itself groups them. Beside the whole run, the two run-level
+stages (entities and figures across documents; the declaration checks) are timed, with the number
+of names linked across documents, so that their growth with the run shows; the digest of
+results.json must not depend on `--jobs`.
 
 Run from the repository root (a few minutes on 2 cores):
 
@@ -16,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import re
 import shutil
 import subprocess
@@ -25,15 +28,38 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from benchmarks.harness import describe, results_digest, write
+
 SIZES = (1, 10, 29)
+JOBS = (1, 2)
 
 CHILD = """
 import json, resource, sys, time
+imported = time.perf_counter()
+import pipeline.run
 from pipeline.cli import main
-start = time.perf_counter()
-status = main(["run", sys.argv[1], "--out", sys.argv[2]])
-print(json.dumps({"status": status, "seconds": round(time.perf_counter() - start, 1),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+from reconcilers.entity_columns import link_sources
+
+stages = {}
+def timed(name, function, names=None):
+    def wrapper(*args):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = function(*args)
+        stages[name] = {"wall_seconds": round(time.perf_counter() - wall, 2), "cpu_seconds": round(time.process_time() - cpu, 2)}
+        if names:
+            stages[name]["names_linked"] = sum(len(e.mentions) for e in link_sources(args[0]))
+        return result
+    return wrapper
+pipeline.run.figures_across_documents = timed("across_documents", pipeline.run.figures_across_documents, True)
+pipeline.run.check_declarations = timed("declarations", pipeline.run.check_declarations)
+start, cpu = time.perf_counter(), time.process_time()
+imported = start - imported
+status = main(["run", sys.argv[1], "--out", sys.argv[2], "--quiet", "--jobs", sys.argv[3]])
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"status": status, "seconds": round(time.perf_counter() - start, 1), "import_seconds": round(imported, 1),
+                  "cpu_seconds": round(time.process_time() - cpu + workers.ru_utime + workers.ru_stime, 1),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                  "peak_rss_worker_mb": round(workers.ru_maxrss / 1024, 1), "stages": stages}))
 """
 
 
@@ -93,22 +119,21 @@ def main() -> None:
     runs = []
     for size in SIZES:
         with tempfile.TemporaryDirectory() as work:
-            raw, out = Path(work) / "raw", Path(work) / "out"
+            raw = Path(work) / "raw"
             files = stage(arguments.corpus, keys[:size], raw)
-            child = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out)],
-                                   capture_output=True, text=True, check=True)
-            measured = json.loads(child.stdout.strip().splitlines()[-1])
-            results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-            declarations = sorted({r["document"] for r in results["results"] if r["check"] == "agency_total"})
-            runs.append({"country_years": size, "files": files, "declarations": len(declarations),
-                         "seconds_per_country_year": round(measured["seconds"] / size, 2), **measured,
-                         **(summary(results) if size == SIZES[-1] else {})})
-            print(json.dumps(runs[-1], ensure_ascii=False)[:400], file=sys.stderr)
-    arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_text(json.dumps({
-        "machine": {"python": platform.python_version(), "system": platform.platform()},
-        "corpus": str(arguments.corpus), "runs": runs,
-    }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            for jobs in JOBS:
+                out = Path(work) / f"out-{jobs}"
+                child = subprocess.run([sys.executable, "-c", CHILD, str(raw), str(out), str(jobs)],
+                                       capture_output=True, text=True, check=True)
+                measured = json.loads(child.stdout.strip().splitlines()[-1])
+                results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+                declarations = sorted({r["document"] for r in results["results"] if r["check"] == "agency_total"})
+                runs.append({"country_years": size, "files": files, "jobs": jobs, "declarations": len(declarations),
+                             "seconds_per_country_year": round(measured["seconds"] / size, 2), **measured,
+                             "results_digest": results_digest(out / "results.json"),
+                             **(summary(results) if size == SIZES[-1] and jobs == JOBS[-1] else {})})
+                print(json.dumps(runs[-1], ensure_ascii=False)[:400], file=sys.stderr)
+    write({"machine": describe(), "corpus": str(arguments.corpus), "runs": runs}, arguments.out)
 
 
 if __name__ == "__main__":

@@ -178,7 +178,24 @@ class FlaggedBeyondMargin(MulticolumnMapMetricProvider):
         return ~checked | (beyond == column_list[flagged].astype(bool))
 
 
-class _RuleExpectation(MulticolumnMapExpectation):
+class _OneConfiguration(MulticolumnMapExpectation):
+    """GX rebuilds an expectation's whole configuration (a pydantic `dict()`) for every key it
+    looks up: 14 times per lookup of these expectations' arguments, about 150 times per
+    expectation validated (half the validation's time on the seeds). Here it is built once per
+    lookup; the arguments found are the same."""
+
+    def _get_domain_kwargs(self) -> dict[str, Any]:
+        return self._kwargs(self.domain_keys, self.configuration.kwargs)
+
+    def _get_success_kwargs(self) -> dict[str, Any]:
+        given = self.configuration.kwargs
+        return {**self._kwargs(self.success_keys, given), **self._kwargs(self.domain_keys, given)}
+
+    def _kwargs(self, keys: tuple[str, ...], given: dict[str, Any]) -> dict[str, Any]:
+        return {key: given.get(key, self._get_default_value(key)) for key in keys}
+
+
+class _RuleExpectation(_OneConfiguration):
     """What the four share: the rounding allowance column, and every row kept (the metric says
     which rows the rule judges)."""
 
@@ -217,7 +234,7 @@ class ExpectColumnValuesToEqualRelation(_RuleExpectation):
                                                "tolerance_columns", "tolerance_column")
 
 
-class ExpectFlaggedRowsToBeBeyondMargin(MulticolumnMapExpectation):
+class ExpectFlaggedRowsToBeBeyondMargin(_OneConfiguration):
     """A variance is flagged by the document (category, or explanation in the prose: the `flagged`
     column) exactly when it is beyond the stated margin (`percent_threshold` %, `floor`)."""
 

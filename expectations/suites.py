@@ -18,25 +18,24 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
 from reconcilers.cells import cell_location
-from reconcilers.document import Reconciliation
 from reconcilers.finding import Finding, Location
-from reconcilers.inferred_totals import _allowance as stated_total_allowance
-from reconcilers.inferred_totals import _Row
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
-from reconcilers.thresholds import _WITHIN as WITHIN_MARGIN
-from reconcilers.thresholds import _is_explained as is_explained
-from reconcilers.thresholds import explained_names, read_margin
+from reconcilers.thresholds import explained_names, read_margin, row_flagged
+from reconcilers.totals import TotalRow, stated_allowance
+
+if TYPE_CHECKING:   # the process that only validates (`pipeline.validation`) need not import the reconcilers
+    from reconcilers.document import Reconciliation
 
 TOLERANCE = "__tolerance"      # suffix of the column holding a figure's rounding allowance
 AS_TOTAL = "__as_total"        # suffix of a figure's allowance when it is read as a stated total
@@ -132,18 +131,8 @@ def row_id(table: str, index: int) -> str:
 
 
 def flagged_rows(it: InterpretedTable, rule: TableRule, explained: set[tuple[str, float]]) -> list[bool]:
-    """The document's own classification of each row: a category printed other than "within the
-    margin", or, with no category column, the row's variance explained in the prose."""
-    amount = rule.operands[0]
-    labels = it.columns_with("label")
-    flags = []
-    for index in it.numbers.index:
-        if rule.target != "explanation":
-            flags.append(not WITHIN_MARGIN.match(str(it.table.cells.at[index, rule.target] or "").strip()))
-        else:
-            name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
-            flags.append(is_explained(name, float(it.numbers.at[index, amount]), explained))
-    return flags
+    """The document's own classification of each row, as the threshold check reads it."""
+    return [row_flagged(it, rule, int(index), explained)[0] for index in it.numbers.index]
 
 
 def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
@@ -159,7 +148,7 @@ def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ..
             columns[column + TOLERANCE] = pd.to_numeric(allowances[column], errors="coerce").fillna(0.0) \
                 if column in allowances.columns else 0.0
             if link is it:
-                columns[column + AS_TOTAL] = [stated_total_allowance(_Row(it, int(i)), column) for i in numbers.index]
+                columns[column + AS_TOTAL] = [stated_allowance(TotalRow(it, int(i)), column) for i in numbers.index]
         parts.append(pd.DataFrame(columns, index=numbers.index))
     frame = pd.concat(parts)
     rows = tuple(int(i) for i in frame.index[-len(it.numbers):])
@@ -281,12 +270,17 @@ def suite_name(document: str, key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", f"{Path(document).name}-{key}")
 
 
-def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[Finding]:
-    """Validate every suite in one ephemeral context; then build Data Docs once, into `data_docs_dir`."""
+def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None,
+               validated: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
+    """Validate every suite in one ephemeral context; then build Data Docs once, into `data_docs_dir`.
+    `validated` hears the findings before Data Docs are built, so that a caller in another process
+    can write its report meanwhile."""
     suites = list(suites)
     if not suites:
+        if validated is not None:
+            validated([])
         return []
-    gx, custom, progress_bars, row = _import_gx()
+    gx, custom, progress_bars, row = import_gx()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = progress_bars(globally=False)
     if data_docs_dir is not None:
@@ -299,16 +293,19 @@ def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[
     findings: list[Finding] = []
     for suite_spec in suites:
         batch = source.add_dataframe_asset(suite_spec.name).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(gx.ExpectationSuite(name=suite_spec.name))
+        suite = gx.ExpectationSuite(name=suite_spec.name)
         for index, spec in enumerate(suite_spec.expectations):
             expectation_class = getattr(custom, spec.kind, None) or getattr(gx.expectations, spec.kind)
             condition = {"row_condition": row(ROW_KIND) == "item"} if spec.items_only else {}
             suite.add_expectation(expectation_class(
                 meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"),
                 **condition, **dict(spec.kwargs)))
+        suite = context.suites.add(suite)   # stored once whole, not once per expectation added
         validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=suite_spec.name))
         outcome = validation.run(batch_parameters={"dataframe": suite_spec.frame}, result_format="COMPLETE")
         findings += [_finding(suite_spec, item) for item in outcome.results]
+    if validated is not None:
+        validated(findings)
     if data_docs_dir is not None:
         from expectations.data_docs import make_offline
         context.build_data_docs()
@@ -321,7 +318,7 @@ def _markdown(text: str) -> str:
     return text.replace("$", "$$")
 
 
-def _import_gx() -> tuple[ModuleType, ModuleType, type, type]:
+def import_gx() -> tuple[ModuleType, ModuleType, type, type]:
     """GX is slow to import and chatty: imported only when suites run, its warnings kept quiet."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     with warnings.catch_warnings():

@@ -43,6 +43,12 @@ def find_caption(text: str, pattern: str, occurrence: int = 1) -> CaptionMatch |
     return None
 
 
+def caption_title(caption: str) -> str | None:
+    """How a table is named where its caption numbers it: "Tableau 5 : PAP …" -> "Tableau 5"."""
+    match = CAPTION.match(caption)
+    return f"{match.group('word')} {match.group('number')}" if match else None
+
+
 def list_captions(text: str) -> tuple[tuple[str, str, int], ...]:
     """Every caption in the body of the text: (number, title, offset), lists of tables excluded."""
     found = []

@@ -24,6 +24,7 @@ from functools import cache
 
 from extractors.figure_runs import settle_figure_runs
 from extractors.frame import RawRow
+from extractors.grid import TOTAL_LABEL
 from extractors.quantity import (
     NUMBER_PATTERN,
     QUANTITY_PATTERN,
@@ -49,8 +50,6 @@ _MAX_STEPS = 20_000
 # A header holding this many figures holds a row whose number was not read ("0,00 <Nom> <chiffres>").
 _ROW_LIKE_FIGURES = 3
 ROW_START = re.compile(r"(?<!\S)(\d{1,3})\s+[A-ZÀ-Ý][\w’'-]")
-# The label of a total or sub-total row, as French documents spell it.
-TOTAL_LABEL = re.compile(r"(?<![\w-])(?i:sous[\s-]*)?(?i:total|totaux)(?![\w-])")
 # The same with the capitalised word that may open it ("Montant total", "Grand total").
 _TOTAL_PHRASE = re.compile(rf"(?<!\S)(?:[A-ZÀ-Ý][\w’'-]*\s+)?{TOTAL_LABEL.pattern}")
 _EQUAL_FIGURES = re.compile(r"\s+(?:soit|ou|=)\s+")

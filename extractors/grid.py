@@ -23,11 +23,17 @@ MAX_PRINTED_HEADER_ROWS = 5     # a header found under context lines may wrap ov
 # A "name: value" line (thresholds, legend).
 _KEY_VALUE = re.compile(r"\w\s*:(?:\s|$)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-# Sub-totals and totals as the corpora print them: "Sous-total", "Sous Total Axe 3", "sous total",
-# "Subtotal"; "Total", "TOTAL GENERAL", "Total général", "Grand total", "TOTAL REVENUE", "Totaux",
-# "Ensemble" (a French statistical table's total row), "All items" is left alone (a label).
-_SUBTOTAL = re.compile(r"^\s*(?:sous[\s\-]*tota(?:l|ux)|sub[\s\-]*totals?)\b", re.IGNORECASE)
-_TOTAL = re.compile(r"^\s*(?:(?:grand[\s\-]+)?tota(?:l|ux)\b|ensemble\s*$)", re.IGNORECASE)
+# The one grammar of total and sub-total labels, as the corpora print them: "Sous-total", "Sous Total
+# Axe 3", "sous total", "Subtotal"; "Total", "TOTAL GENERAL", "Total général", "Grand total", "TOTAL
+# REVENUE", "Totaux", "Ensemble" alone (a French statistical table's total row); "All items" is left
+# alone (a label). Flags are inline so that other patterns can embed these (`TOTAL_LABEL.pattern`).
+_SUB = r"(?i:sous|sub)[\s\-]*"
+_TOTAL_WORD = r"(?i:tota(?:l|ux))"
+# Where a row's label starts (a grid's first printed cell).
+_SUBTOTAL = re.compile(rf"^\s*{_SUB}(?:{_TOTAL_WORD}|(?i:totals))\b")
+_TOTAL = re.compile(rf"^\s*(?:(?:(?i:grand)[\s\-]+)?{_TOTAL_WORD}\b|(?i:ensemble)\s*$)")
+# Anywhere in flattened text (a row's words run together with its figures).
+TOTAL_LABEL = re.compile(rf"(?<![\w-])(?:{_SUB})?{_TOTAL_WORD}(?![\w-])")
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")
 

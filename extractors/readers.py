@@ -6,12 +6,11 @@ command, `extract` and the discovery of documents in `raw/` all read this table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.pdf import PdfError, extract_pdf
-from extractors.pdf.document import count_pages
 from extractors.spec import DocumentSpec
 from extractors.spreadsheet import extract_spreadsheet
 from extractors.table import ExtractedDocument
@@ -29,6 +28,9 @@ Reader = Callable[[Path, DocumentSpec | None, ReadOptions], ExtractedDocument]
 
 
 def _read_pdf(path: Path, spec: DocumentSpec | None, options: ReadOptions) -> ExtractedDocument:
+    from extractors.pdf import PdfError, extract_pdf
+    from extractors.pdf.document import count_pages
+
     try:
         pages = count_pages(path)
         if pages > options.max_pages:
@@ -55,6 +57,17 @@ READERS: dict[str, Reader] = {
     ".xlsm": _read_spreadsheet,
     ".ods": _read_spreadsheet,
 }
+
+
+# The PDF stack (camelot, pdfplumber, pdfium: 0.4 s to import) is imported by the first PDF read,
+# so that a run with none does not pay for it; `load_readers` imports it ahead when needed.
+LIBRARIES = {".pdf": "extractors.pdf"}
+
+
+def load_readers(paths: Iterable[Path]) -> None:
+    """Import the readers these files need: before forking workers, so that each has them already."""
+    for module in {LIBRARIES[p.suffix.lower()] for p in paths if p.suffix.lower() in LIBRARIES}:
+        importlib.import_module(module)
 
 
 def is_readable(path: Path) -> bool:

@@ -85,8 +85,8 @@ class TableSpec:
     __pydantic_config__ = SPEC_RECORD
 
     key: str
-    caption: str                     # regex matching the caption in the text
-    title: str = ""                  # how the report names it, e.g. "Tableau 5"
+    caption: str = ""                # regex matching the caption in the text (a tsv table's header may anchor it alone)
+    title: str = ""                  # how the report names it; by default its caption's "Tableau 5"
     occurrence: int = 1              # which match of the caption (table of contents lines are skipped)
     page: int | str | None = None
     layout: str = "numbered"

@@ -10,6 +10,7 @@ from statistics import median
 
 from extractors.captions import (
     TableNotFound,
+    caption_title,
     find_caption,
     list_captions,
     missing_table,
@@ -104,7 +105,7 @@ def cut_flattened_table(text: str, spec: TableSpec, document: str) -> ExtractedT
     body = text[body_start:body_end]
     cut = cut_labelled(body, spec) if spec.layout == "labelled" else cut_numbered(body, spec)
     provenance = Provenance(
-        document=document, title=spec.title or spec.key,
+        document=document, title=spec.title or caption_title(caption.text) or spec.key,
         pages=(spec.page,) if spec.page is not None else (),
         method=f"text-{spec.layout}", reason="tableau aplati dans le texte, repéré par sa légende",
         caption=caption.text, span=(caption.start, body_end),

@@ -1,20 +1,24 @@
 """Tab-separated text dumps of landscape tables (cells split by tabs, HTML markup inside).
 
-Such a dump is a run of lines between two anchors of the spec (`header`, `end`); each
+Such a dump is a run of lines between two anchors of the spec (`header`, `end`: by default the
+first blank line); each
 line is a row and each tab a cell boundary. What the layout says beyond the cells is
 read from the spec's `options`, never guessed here:
 
-- `positions`: column key -> cell index (default: the spec's cell columns in order);
+- `positions`: column key -> cell index (default: the spec's cell columns in order, after the
+  leading cells no line of the range fills);
 - `short_rows: right`: a row with fewer cells than the table lost its leading cells
   (a page whose first column is empty everywhere is dumped without it);
 - `kinds`: rules that make a row a `subtotal` or `total` (by its text, by which columns
-  it fills, by its bold markup, or as the last such row);
+  it fills, by its bold markup, or as the last such row); by default its label says it
+  ("Total", "Sous-total …"), and a row of figures alone closes a block (the last, the table);
 - `block_column`: a sub-total closes a block; each row gets its block number there;
 - `span_block`: columns whose one printed value spans the whole block (an axis name);
 - `bold_column`: a flag column recording bold markup, which carries meaning in these tables;
 - `continuation`: a row after a page break that continues the row before it;
 - `required`: an item row with all these columns empty is a stray fragment;
-- `labels`: templates naming the rows (`{block}`, `{n}`, `{text}` or a column key);
+- `labels`: templates naming the rows (`{block}`, `{n}`, `{text}` or a column key); by default
+  a row is named by its first text cell;
 - `join`: a second anchored range holding some columns of the same rows, in the same order
   (a table printed in two halves).
 
@@ -42,6 +46,14 @@ _TAG = re.compile(r"<[^>]+>")
 _BOLD = re.compile(r"<(?:b|strong)\b", re.IGNORECASE)
 _BREAK = re.compile(r"\n[ \t]*\n")
 _FIELD = re.compile(r"\{(\w+)\}")
+def _default_labels(first: list[str]) -> dict[str, tuple[str, ...]]:
+    """An item is named by its first column, or by its block and place when that is empty; a
+    (sub-)total by its first text."""
+    return {"item": tuple(f"{{{key}}}" for key in first) + ("{block}.{n}",), "subtotal": ("{first}", "{text}"),
+            "total": ("{first}", "{text}")}
+
+
+_LABELLED = (("subtotal", re.compile(r"(?i)^(?:sous|sub)[ -]?total")), ("total", re.compile(r"(?i)^total\b")))
 
 
 @dataclass(frozen=True)
@@ -159,16 +171,22 @@ def cut_tsv_table(text: str, spec: TableSpec, document: str) -> ExtractedTable:
     if caption is None or main is None or (join_part and joined is None):
         raise missing_table(document, spec, "ancre du tableau introuvable", "table anchor not found")
     start, stop = main
+    if options.positions is None:
+        main_part = _past_empty_cells(main_part, text[start:stop])
     rows = _read(text[start:stop], main_part, options.short_rows)
     problems: list[CellProblem] = []
     if join_part and joined:
         rows = _joined(rows, _read(text[joined[0]:joined[1]], join_part, options.short_rows), spec, document, problems)
     if options.continuation:
         rows = _merge_continuations(rows, options.continuation)
-    _assign_kinds(rows, options.kinds)
+    texts = [c.key for c in spec.columns if c.type in ("text", "name")]
+    if options.kinds:
+        _assign_kinds(rows, options.kinds)
+    else:
+        _kinds_by_label(rows, texts, [c.key for c in spec.columns if c.is_quantity])
     rows = _drop_fragments(rows, options.required, spec, document, problems)
     _assign_blocks(rows, options.span_block)
-    _assign_labels(rows, options.templates())
+    _assign_labels(rows, options.templates() or _default_labels(texts[:1]), texts)
     for row in rows:
         if row.extra:
             problems.append(_problem(spec, document, row.label, row.extra,
@@ -196,8 +214,38 @@ def _range(text: str, after: int, part: Part) -> tuple[int, int] | None:
         if header is None:
             return None
         start = header.end()
-    end = re.compile(expand(part.end)).search(text, start) if part.end else None
+    end = (re.compile(expand(part.end)) if part.end else _BREAK).search(text, start)
     return start, end.start() if end else len(text)
+
+
+def _past_empty_cells(part: Part, body: str) -> Part:
+    """The columns moved past the leading cells no line fills (a dump that opens every line
+    with a tab)."""
+    lines = [line.rstrip("\r").split("\t") for line in body.split("\n") if line.strip()]
+    skip = 0
+    while lines and all(len(cells) > skip + 1 and not clean(cells[skip]) for cells in lines):
+        skip += 1
+    if not skip:
+        return part
+    return replace(part, positions={key: i + skip for key, i in part.positions.items()}, width=part.width + skip)
+
+
+def _first_text(row: _Row, texts: list[str]) -> str:
+    return next((row.cells[key] for key in texts if row.cells.get(key)), "")
+
+
+def _kinds_by_label(rows: list[_Row], texts: list[str], figures: list[str]) -> None:
+    """A row whose label is "Total" or "Sous-total …" is one; a row of figures alone, with no
+    label, closes a block (the last one, the whole table)."""
+    bare = []
+    for row in rows:
+        label = _first_text(row, texts)
+        row.kind = next((kind for kind, pattern in _LABELLED if pattern.match(label)), row.kind)
+        filled = {key for key, text in row.cells.items() if text}
+        if row.kind == "item" and filled and filled <= set(figures):
+            bare.append(row)
+    for row in bare:
+        row.kind = "subtotal" if row is not bare[-1] else "total"
 
 
 def _read(body: str, part: Part, short_rows: str) -> list[_Row]:
@@ -319,13 +367,14 @@ def _assign_blocks(rows: list[_Row], span: tuple[str, ...]) -> None:
                 row.cells[key] = first[row.block]
 
 
-def _assign_labels(rows: list[_Row], templates: dict[str, tuple[str, ...]]) -> None:
+def _assign_labels(rows: list[_Row], templates: dict[str, tuple[str, ...]], texts: list[str]) -> None:
     position: dict[int | None, int] = {}
     for row in rows:
         if row.kind == "item":
             position[row.block] = position.get(row.block, 0) + 1
         values = {**row.cells, "block": "" if row.block is None else str(row.block),
-                  "n": str(position.get(row.block, 0)), "text": " ".join(t for t in row.cells.values() if t)}
+                  "n": str(position.get(row.block, 0)), "text": " ".join(t for t in row.cells.values() if t),
+                  "first": _first_text(row, texts)}
         for template in templates.get(row.kind, ("{text}",)):
             if all(values.get(name) for name in _FIELD.findall(template)):
                 row.label = template.format_map(values)

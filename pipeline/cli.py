@@ -1,4 +1,8 @@
-"""`itie-reconcile run|extract`: the command line fixed by ARCHITECTURE.md."""
+"""`itie-reconcile run|extract`: the command line fixed by ARCHITECTURE.md.
+
+The pipeline is imported by the functions that need it, not here: `run` first forks the process
+that imports Great Expectations (`pipeline.validation`), so that both imports go side by side.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.extract_command import extract_files
-from pipeline.outputs import (
-    STAGED_DOCS_PREFIX,
-    replace_directory,
-    sweep_leftovers,
-    write_outputs,
-)
-from pipeline.progress import Progress, shown
-from pipeline.run import Limits, default_jobs, notices, run
-from reconcilers.summary_data.totals import Materiality
+from pipeline.validation import ValidationProcess
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -76,6 +71,9 @@ def _help_language(argv: list[str]) -> str:
 
 
 def _parser(lang: str = "fr") -> argparse.ArgumentParser:
+    from pipeline.run import Limits, default_jobs
+    from reconcilers.summary_data.totals import Materiality
+
     text = HELP[lang]
     parser = argparse.ArgumentParser(prog="itie-reconcile", description=text["description"], add_help=False)
     parser.add_argument("-h", "--help", action="help", help=text["help"])
@@ -118,16 +116,32 @@ def _positive(kind: type[int | float]) -> Callable[[str], int | float]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    validation = ValidationProcess() if argv[:1] == ["run"] and not {"-h", "--help"} & set(argv) else None
     try:
-        arguments = _parser(_help_language(argv)).parse_args(argv)
-    except SystemExit as exit_:
-        return 0 if exit_.code == 0 else 2
-    if arguments.command == "extract":
-        return extract_files(arguments.files, arguments.out)
-    return _run(arguments)
+        try:
+            arguments = _parser(_help_language(argv)).parse_args(argv)
+        except SystemExit as exit_:
+            return 0 if exit_.code == 0 else 2
+        if arguments.command == "extract":
+            from pipeline.extract_command import extract_files
+            return extract_files(arguments.files, arguments.out)
+        return _run(arguments, validation)
+    finally:
+        if validation is not None:
+            validation.close()
 
 
-def _run(arguments: argparse.Namespace) -> int:
+def _run(arguments: argparse.Namespace, validation: ValidationProcess | None = None) -> int:
+    from pipeline.outputs import (
+        STAGED_DOCS_PREFIX,
+        replace_directory,
+        sweep_leftovers,
+        write_outputs,
+    )
+    from pipeline.progress import Progress, shown
+    from pipeline.run import Limits, notices, run
+    from reconcilers.summary_data.totals import Materiality
+
     raw_dir: Path = arguments.raw_dir
     if not raw_dir.is_dir():
         print(f"itie-reconcile: {raw_dir}: dossier introuvable / no such folder", file=sys.stderr)
@@ -141,13 +155,18 @@ def _run(arguments: argparse.Namespace) -> int:
         materiality = Materiality(arguments.materiality_margin, arguments.materiality_floor)
         progress = Progress(arguments.lang) if shown(arguments.quiet) else None
         try:
-            result = run(raw_dir, staged_docs, limits, materiality, jobs=arguments.jobs, listener=progress)
+            result = run(raw_dir, staged_docs, limits, materiality, jobs=arguments.jobs, listener=progress,
+                         validation=validation)
         finally:
             if progress is not None:
                 progress.close()
         write_outputs(result, out_dir, arguments.lang)
+        if validation is not None:
+            validation.finish()   # Data Docs, built meanwhile by the other process
         replace_directory(staged_docs, out_dir / "data_docs")
     finally:
+        if validation is not None:
+            validation.close()   # stopped before its folder goes, should the run have failed
         shutil.rmtree(staged_docs, ignore_errors=True)
     for finding in notices(result.findings):
         print(f"itie-reconcile: {finding.message_fr if arguments.lang == 'fr' else finding.message_en}", file=sys.stderr)

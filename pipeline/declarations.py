@@ -54,10 +54,12 @@ def group(parts: list[PartTable]) -> tuple[list[Declaration], list[Finding]]:
         frame = records(part)
         keys: dict[Key, list] = defaultdict(list)
         unplaced = []
-        for row, record in frame.iterrows():
-            country = record.get("country", "")
-            iso = record.get("iso", "").upper()
-            start, end = read_date(record.get("start", "")), read_date(record.get("end", ""))
+        blank = [""] * len(frame)
+        fields = {field: frame[field].tolist() if field in frame.columns else blank       # read once, not row by row
+                  for field in ("country", "iso", "start", "end")}
+        for row, country, iso, start, end in zip(frame.index, *fields.values(), strict=True):
+            iso = iso.upper()
+            start, end = read_date(start), read_date(end)
             year = end.year if end else None
             if not (iso or country) or year is None:
                 unplaced.append(row)

@@ -12,7 +12,6 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from extractors.pdf.document import count_pages
 from extractors.quantity import format_number
 from pipeline.run import DocumentRun
 
@@ -81,6 +80,8 @@ def _pages(path: Path) -> int:
     """A PDF's page count for the bar (nothing parsed); other files count no page."""
     if path.suffix.lower() != ".pdf":
         return 0
+    from extractors.pdf.document import count_pages
+
     try:
         return count_pages(path)
     except ValueError:

@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from expectations.suites import run_suites, suites_for
-from extractors.readers import ReadOptions, read
+from expectations.suites import suites_for
+from extractors.readers import ReadOptions, load_readers, read
 from extractors.table import ExtractedDocument
 from extractors.text_document import DocumentError
 from pipeline.declarations import check_declarations, is_summary_data
 from pipeline.discover import Assignment, discover
 from pipeline.specs import Spec, SpecError, load_specs
+from pipeline.validation import Validation
 from reconcilers.cells import locate_in_sheet
 from reconcilers.document import Reconciliation, reconcile
 from reconcilers.entity_columns import Source
@@ -37,7 +38,8 @@ from reconcilers.prose_figures import figures_across_documents
 from reconcilers.summary_data.checks import DeclarationResult
 from reconcilers.summary_data.totals import Materiality
 
-# Imported by the run only after the documents are read (see `_import_meanwhile`).
+# Imported by the run only after the documents are read (see `_import_meanwhile`), unless GX runs
+# in a process of its own (`pipeline.validation`).
 SLOW_IMPORTS = ("great_expectations", "great_expectations.expectations", "expectations.custom")
 
 
@@ -122,17 +124,20 @@ class Listener(Protocol):
 
 
 def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
-        materiality: Materiality = Materiality(), jobs: int = 1, listener: Listener | None = None) -> RunResult:
+        materiality: Materiality = Materiality(), jobs: int = 1, listener: Listener | None = None,
+        validation: Validation | None = None) -> RunResult:
     """Every document of `raw_dir` read and checked (`jobs` at a time, each in a worker process when
-    jobs > 1), then Great Expectations over all of them; `listener` hears of each document as it
-    completes. The result does not depend on `jobs`: documents stay in discovery order."""
+    jobs > 1), then Great Expectations over all of them (by `validation`, else here); `listener`
+    hears of each document as it completes. The result does not depend on `jobs`: documents stay
+    in discovery order."""
     specs, spec_errors = load_specs(raw_dir)
     assignments, idle_specs = discover(raw_dir, specs)
     findings: list[Finding] = [_spec_error(e) for e in spec_errors] + [_idle_spec(s) for s in idle_specs]
     if listener is not None:
         listener.started([a.path for a in assignments])
     outcomes: dict[int, DocumentRun] = {}
-    for index, outcome in _run_documents(assignments, limits, jobs):
+    meanwhile = SLOW_IMPORTS if validation is None else ()
+    for index, outcome in _run_documents(assignments, limits, jobs, meanwhile):
         outcomes[index] = outcome
         if listener is not None:
             listener.finished(outcome)
@@ -142,9 +147,11 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
         findings += outcome.findings
         if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
             suites += suites_for(outcome.reconciliation)
+    validation = validation or Validation()
+    validation.submit(suites, data_docs_dir)
     across = figures_across_documents([Source(d.name, list(d.reconciliation.interpreted), d.reconciliation.document)
                                        for d in documents if d.reconciliation is not None])
-    expectation_findings = run_suites(suites, data_docs_dir)
+    expectation_findings = validation.findings()
     findings += across + expectation_findings
     documents = [_with_run_findings(d, across + expectation_findings) for d in documents]
     findings = _in_sheets(findings, documents)
@@ -158,17 +165,19 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
     )
 
 
-def _run_documents(assignments: Sequence[Assignment], limits: Limits, jobs: int,
+def _run_documents(assignments: Sequence[Assignment], limits: Limits, jobs: int, meanwhile: Sequence[str] = (),
                    ) -> Iterator[tuple[int, DocumentRun]]:
-    """(index, outcome) of every document, in the order they complete."""
+    """(index, outcome) of every document, in the order they complete; `meanwhile` imported while
+    worker processes read them."""
     if jobs <= 1 or len(assignments) <= 1:
         for index, assignment in enumerate(assignments):
             yield index, _run_document(assignment, limits)
         return
-    yield from _in_processes(dict(enumerate(assignments)), limits, jobs)
+    load_readers(a.path for a in assignments)
+    yield from _in_processes(dict(enumerate(assignments)), limits, jobs, meanwhile)
 
 
-def _in_processes(assignments: dict[int, Assignment], limits: Limits, jobs: int,
+def _in_processes(assignments: dict[int, Assignment], limits: Limits, jobs: int, meanwhile: Sequence[str] = (),
                   ) -> Iterator[tuple[int, DocumentRun]]:
     """Documents read by `jobs` forked workers (the imports are the parent's: no start-up cost);
     each task runs in its worker's main thread, so the time budget's alarm works there. A worker
@@ -176,15 +185,20 @@ def _in_processes(assignments: dict[int, Assignment], limits: Limits, jobs: int,
     again one pool each, so that only the one that killed its worker is refused."""
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     broken: list[int] = []
+    importing = False
     with ProcessPoolExecutor(max_workers=min(jobs, len(assignments)), mp_context=context) as pool:
         futures = {pool.submit(_run_document, assignment, limits): index for index, assignment in assignments.items()}
-        _import_meanwhile(SLOW_IMPORTS)
         for future in as_completed(futures):
             index = futures[future]
             try:
-                yield index, future.result()
+                outcome = future.result()
             except BrokenProcessPool:
                 broken.append(index)
+                continue
+            if not importing and _needs_suites(outcome):
+                _import_meanwhile(meanwhile)
+                importing = True
+            yield index, outcome
     if len(broken) == 1 and len(assignments) == 1:
         [index] = broken
         yield index, _refused(assignments[index], f"{assignments[index].path.name}: le processus de lecture "
@@ -194,10 +208,17 @@ def _in_processes(assignments: dict[int, Assignment], limits: Limits, jobs: int,
         yield from _in_processes({index: assignments[index]}, limits, 1)
 
 
+def _needs_suites(outcome: DocumentRun) -> bool:
+    """Whether the run will validate this document with Great Expectations. A run of Summary Data
+    parts validates none: importing GX for it cost 2 CPU s and 100 MB in the parent, which made
+    `--jobs 2` slower than `--jobs 1` on the 167 CSVs."""
+    return outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document)
+
+
 def _import_meanwhile(modules: Sequence[str]) -> None:
     """Import what the run needs after the documents (Great Expectations: 1.6 s) while the workers
-    read them: this process is idle then. Started once every worker is forked, so that no child
-    inherits an import half done."""
+    read them: this process is idle then. Started once every worker is forked (on the first
+    document that needs it), so that no child inherits an import half done."""
     def load() -> None:
         for module in modules:
             with contextlib.suppress(ImportError):

@@ -13,6 +13,7 @@ from extractors.table import ROW_LABEL, ExtractedTable
 from reconcilers.cells import cell_location, unit_of
 from reconcilers.checks import ArithmeticRule
 from reconcilers.finding import Finding
+from reconcilers.meaning import InterpretedTable
 from reconcilers.messages import MESSAGES as COMPARISON
 from reconcilers.messages import comparison
 from reconcilers.names import split_joined
@@ -24,7 +25,9 @@ from reconcilers.parts import (
     SpecValueError,
     Template,
     dotted,
+    verify,
 )
+from reconcilers.relations import check_relations
 from reconcilers.rules import TableRule
 
 _SLACK = 1e-6
@@ -100,7 +103,7 @@ class ArithmeticCheck(Check):
     schema = tuple[ArithmeticRule, ...]
     emits = (ROW_ARITHMETIC,)
     messages = MESSAGES | COMPARISON
-    verifies = ROW_ARITHMETIC.name
+    verifies = (ROW_ARITHMETIC.name,)
 
     def references(self, config: tuple[ArithmeticRule, ...]) -> list[Reference]:
         return [Reference((i,), rule.table, rule.column) for i, rule in enumerate(config)]
@@ -123,8 +126,12 @@ class ArithmeticCheck(Check):
                                          f"tableau {rule.table} / '{key}' is not a figure column of table {rule.table}")
 
     def run(self, context: CheckContext, config: tuple[ArithmeticRule, ...]) -> list[Finding]:
-        return [f for rule in config if rule.table in context.tables
-                for f in self.verify(context.tables[rule.table], as_table_rule(rule))]
+        return [f for rule in config if rule.table in context.tables for f in verify(as_table_rule(rule), context)]
 
-    def verify(self, table: ExtractedTable, rule: TableRule) -> list[Finding]:
-        return check_row_arithmetic(table, rule)
+    def verify(self, it: InterpretedTable, rule: TableRule, context: CheckContext) -> list[Finding]:
+        """A spec'd formula is a pandas expression over the item rows' figures, held to the stated
+        figure's rounding; an inferred relation is one of the forms inference tries, held to the
+        rounding of every figure it reads."""
+        if rule.source == "inferred":
+            return check_relations(it, [rule])
+        return check_row_arithmetic(it.table, rule)

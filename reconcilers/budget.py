@@ -62,6 +62,8 @@ MESSAGES: dict[str, Template] = {
     "block_sum": Template("somme des {n} lignes du {group} {block}", "sum of the {n} lines of {group} {block}"),
     "lines_sum": Template("somme des {n} lignes", "sum of the {n} lines"),
     "subtotals_sum": Template("somme des {n} sous-totaux", "sum of the {n} sub-totals"),
+    "both_sums": Template("somme des {n} lignes, égale à celle des {m} sous-totaux",
+                          "sum of the {n} lines, equal to that of the {m} sub-totals"),
     "sources_sum": Template("somme des {n} sources de financement", "sum of the {n} funding sources"),
     "empty_activity": Template("Ligne {label} : colonne « {column} » vide{seen}.",
                                "Row {label}: column “{column}” is empty{seen}."),
@@ -206,8 +208,9 @@ def check_block_subtotals(lines: ExtractedTable, cfg: LinesConfig) -> list[Findi
 
 
 def check_grand_total(lines: ExtractedTable, cfg: LinesConfig) -> list[Finding]:
-    """The grand total against every line, and against the sub-totals: where they part, the
-    sub-totals hold and the lines are missing (or the other way round)."""
+    """The grand total against every line and against the sub-totals: one finding when the two
+    recomputations are the same figure (a gap is then said once, with both), two when they part (the sub-totals hold
+    and lines are missing, or the other way round)."""
     total = _grand_total(lines)
     if total is None or pd.isna(lines.values.at[total, cfg.amount]):
         return []
@@ -215,13 +218,17 @@ def check_grand_total(lines: ExtractedTable, cfg: LinesConfig) -> list[Finding]:
     values = lines.values
     items = [int(i) for i in lines.items().index if not pd.isna(values.at[i, cfg.amount])]
     subtotals = [int(i) for i in values.index[values[ROW_KIND] == "subtotal"] if not pd.isna(values.at[i, cfg.amount])]
-    by_lines = sum_finding(
-        lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in items), stated,
-        tuple(cell_location(lines, i, cfg.amount) for i in items), *MESSAGES["lines_sum"].render({"n": len(items)}),
-    )
+    by_items = math.fsum(float(values.at[i, cfg.amount]) for i in items)
+    by_blocks = math.fsum(float(values.at[i, cfg.amount]) for i in subtotals)
+    evidence = tuple(cell_location(lines, i, cfg.amount) for i in items)
+    if subtotals and math.isclose(by_items, by_blocks, rel_tol=1e-9, abs_tol=1e-9):
+        both = sum_finding(lines, total, cfg.amount, by_items, stated, evidence,
+                           *MESSAGES["both_sums"].render({"n": len(items), "m": len(subtotals)}))
+        return [replace(both, key="lines")]
+    by_lines = sum_finding(lines, total, cfg.amount, by_items, stated, evidence,
+                           *MESSAGES["lines_sum"].render({"n": len(items)}))
     by_subtotals = sum_finding(
-        lines, total, cfg.amount, math.fsum(float(values.at[i, cfg.amount]) for i in subtotals), stated,
-        tuple(cell_location(lines, i, cfg.amount) for i in subtotals),
+        lines, total, cfg.amount, by_blocks, stated, tuple(cell_location(lines, i, cfg.amount) for i in subtotals),
         *MESSAGES["subtotals_sum"].render({"n": len(subtotals)}),
     )
     return [replace(by_lines, key="lines"), replace(by_subtotals, key="subtotals")]

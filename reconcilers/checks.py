@@ -115,11 +115,11 @@ class ClaimRule:
     pattern: str
     label_fr: str
     label_en: str
-    type: str = "number"                  # a quantity type, or "date" or "text"
-    unit: str | None = None
+    type: str = ""                        # a quantity type, "date" or "text"; by default the compared column's,
+    unit: str | None = None               # else read from the quoted text (a date, a figure, else words)
     compare: dict[str, Ref] = field(default_factory=dict, hash=False)   # group -> reference
     claims: dict[str, str] = field(default_factory=dict, hash=False)        # group -> other claim key
     op: Literal["eq", "lt", "le", "gt", "ge"] = "eq"   # reference OP claimed value
-    consistent: bool = False              # all occurrences must agree with each other
+    consistent: bool | None = None        # all occurrences must agree; by default when no table is compared
     scale: dict[str, float] = field(default_factory=dict, hash=False)       # group -> factor before comparing
     severity: Literal["error", "warning", "info"] = "error"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from extractors.flattened import expand
@@ -97,6 +97,8 @@ def parse_date(text: str) -> str:
 
 
 def _value(rule: ClaimRule, group: str, text: str) -> tuple[float | str, float]:
+    if not rule.type:
+        return _read_as_written(rule, group, text)
     if rule.type == "date":
         return parse_date(text), 0.0
     if rule.type == "text":
@@ -107,6 +109,17 @@ def _value(rule: ClaimRule, group: str, text: str) -> tuple[float | str, float]:
     quantity = parse_quantity(text, rule.type, rule.unit)
     scale = rule.scale.get(group, 1.0)
     return quantity.value * scale, quantity.tolerance * scale
+
+
+def _read_as_written(rule: ClaimRule, group: str, text: str) -> tuple[float | str, float]:
+    """A claim of no stated type, compared with no table: a date if it reads as one, else a
+    figure, else words."""
+    for kind in ("date", "number", "text"):
+        try:
+            return _value(replace(rule, type=kind), group, text)
+        except (QuantityError, ValueError):
+            continue
+    raise ValueError(text)
 
 
 def find_occurrences(
@@ -173,6 +186,11 @@ def check_claims(
 
 def _prose(occurrence: Occurrence) -> Location:
     return Location(page=occurrence.page, text=occurrence.snippet)
+
+
+def claimed_spans(rules: Sequence[ClaimRule], text: str) -> list[tuple[int, int]]:
+    """Where the spec's claims stand in the text, so that no other check reads those figures again."""
+    return [match.span() for rule in rules for match in re.finditer(expand(rule.pattern, whole_numbers=True), text)]
 
 
 def _against_table(
@@ -283,7 +301,7 @@ class ClaimsCheck(Check):
         super().validate(config, spec, path, others)
         keys = {rule.key for rule in config}
         for i, rule in enumerate(config):
-            if rule.type not in COLUMN_TYPES + ("date",):
+            if rule.type not in COLUMN_TYPES + ("date", ""):
                 raise SpecValueError(path + (i, "type"), f"{dotted(path + (i, 'type'))}: type inconnu / unknown type "
                                      f"{rule.type!r} (one of {', '.join(COLUMN_TYPES + ('date',))})")
             unknown = set(rule.claims.values()) - keys

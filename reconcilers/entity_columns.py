@@ -17,8 +17,11 @@ two different companies (two names sharing their second word, "X Resources" / "Y
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
 
 import pandas as pd
 
@@ -28,10 +31,11 @@ from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable
 from reconcilers.names import (
     Entity,
+    KeyedScorer,
     Mention,
     NearMiss,
     fold,
-    joined_ratio,
+    joined_key,
     link_entities,
 )
 from reconcilers.parts import CROSS_TABLE, NAME_MATCH, Check, CheckContext, Template
@@ -50,6 +54,7 @@ _MAX_WORDS = 7
 _MAX_LENGTH = 60
 
 
+@lru_cache(maxsize=1 << 16)
 def company_key(name: str) -> str:
     """The folded name without its bracketed part and trailing legal suffixes: "Noble Energy, Inc." -> "noble energy"."""
     words = fold(_BRACKETED.sub(" ", name)).split()
@@ -65,9 +70,14 @@ def aliases(name: str) -> set[str]:
     return keys - {""}
 
 
-def company_ratio(a: str, b: str) -> float:
-    """`joined_ratio` between the closest aliases of two names (0..100)."""
-    return max(joined_ratio(x, y) for x in aliases(a) for y in aliases(b))
+@lru_cache(maxsize=1 << 16)
+def company_keys(name: str) -> tuple[str, ...]:
+    """Each alias as `joined_ratio` compares it (folded, spaces removed), computed once per name."""
+    return tuple(sorted({joined_key(alias)[0] for alias in aliases(name)}))
+
+
+# `joined_ratio` between the closest aliases of two names (0..100).
+company_ratio = KeyedScorer(company_keys)
 
 
 def is_catch_all(name: str) -> bool:
@@ -75,6 +85,7 @@ def is_catch_all(name: str) -> bool:
     return bool(_CATCH_ALL.match(" ".join(name.split()).strip(" .:")))
 
 
+@lru_cache(maxsize=1 << 16)
 def name_like(text: str) -> bool:
     """A short text of mostly letters, no amount, not a heading or a catch-all: a name."""
     words = text.split()
@@ -88,9 +99,10 @@ def entity_column(table: InterpretedTable) -> str | None:
     """The column naming one entity per item row, when the table has one (label or text role,
     at least 3 names, 80 % of its cells name-like, 90 % of them distinct: a name wrapped over two
     lines in a list leaves a fragment or two)."""
-    items = [index for index, role in zip(table.table.values.index, table.row_roles, strict=True) if role == "item"]
+    items = [position for position, role in enumerate(table.row_roles) if role == "item"]
     for key in table.columns_with("label", "text"):
-        texts = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
+        cells = table.table.cells[key].tolist()      # read once: a cell at a time through pandas cost most of the run
+        texts = [" ".join(str(cells[i] or "").split()) for i in items]
         texts = [text for text in texts if text]
         names = [text for text in texts if name_like(text)]
         if (len(names) >= _MIN_NAMES and len(names) >= 0.8 * len(texts)
@@ -116,8 +128,9 @@ def _mentions(source: Source) -> list[list[Mention]]:
         if column is None:
             continue
         names = []
-        for index, role in zip(table.table.values.index, table.row_roles, strict=True):
-            text = " ".join(str(table.table.cells.at[index, column] or "").split())
+        cells = table.table.cells[column].tolist()
+        for index, role, cell in zip(table.table.values.index, table.row_roles, cells, strict=True):
+            text = " ".join(str(cell or "").split())
             if role == "item" and text and name_like(text):
                 names.append(Mention(f"{source.document}\x1f{table.key}", int(index), text))
         found.append(names)
@@ -259,16 +272,21 @@ def compare_entity_figures(sources: Sequence[Source], entities: Sequence[Entity]
                for source in sources for table in source.tables if (source.document, table.key) in rows}
     keys = sorted(columns)
     several = len({document for document, _ in keys}) > 1
+    tables_of: dict[str, list[int]] = {}          # entity -> the tables naming it, by position in keys
+    for position, key in enumerate(keys):
+        for name in rows[key]:
+            tables_of.setdefault(name, []).append(position)
+    # Only pairs of tables sharing two entities or more are compared: found from the entities, not
+    # by trying every pair of tables (which grew with the square of a run's tables).
+    sharing = Counter(pair for positions in tables_of.values() for pair in combinations(positions, 2))
     findings: list[Finding] = []
-    for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
-            if (a[0] != b[0]) != across_documents:
-                continue
-            shared = sorted(set(rows[a]) & set(rows[b]))
-            if len(shared) < 2:
-                continue
-            for x, y in matched_columns(columns[a], columns[b]):
-                findings += _compare_pair(x, y, shared, rows[a], rows[b], several)
+    for i, j in sorted(pair for pair, count in sharing.items() if count >= 2):
+        a, b = keys[i], keys[j]
+        if (a[0] != b[0]) != across_documents:
+            continue
+        shared = sorted(set(rows[a]) & set(rows[b]))
+        for x, y in matched_columns(columns[a], columns[b]):
+            findings += _compare_pair(x, y, shared, rows[a], rows[b], several)
     return findings
 
 

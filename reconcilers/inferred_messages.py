@@ -38,6 +38,16 @@ TOTAL_UNTIED: Template = (("{label} — {column} : lu {observed}, ne correspond 
                           "({tried}) ; non vérifié, aucune règle devinée"),
                           ("{label} — {column}: stated {observed}, matches no block of rows ({tried}); "
                           "not checked, no rule guessed"))
+TOTAL_NOT_SUMMED: Template = (("{label} : lu {observed} ; {reason} ; non additionné, non vérifié"),
+                               ("{label}: stated {observed}; {reason}; not summed, not checked"))
+REASON_RATES: Template = ("ses chiffres sont dans l’étendue de ceux de ses lignes sur {within} colonnes sur {count} : "
+                          "des taux ou des moyennes, pas leur somme",
+                          "its figures lie within the range of its rows' in {within} of {count} columns: "
+                          "rates or means, not their sum")
+REASON_SCALE: Template = ("ses chiffres ({column}) suivent ceux des lignes voisines à pas constant ({step}) : "
+                          "les graduations d’un graphique, pas une somme",
+                          "its figures ({column}) continue the rows' around it at a constant step ({step}): "
+                          "a chart's scale, not a sum")
 RELATION: Template = ("{label} — {column} ({rule}, règle déduite, {support}) : calculé {expected}, lu {observed}",
                       "{label} — {column} ({rule}, inferred rule, {support}): computed {expected}, stated {observed}")
 THRESHOLD: Template = (("{label} — {category} « {observed} » : écart {amount} ({percent}), seuils {pct_threshold} "

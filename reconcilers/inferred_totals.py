@@ -5,8 +5,11 @@ it adds up: the rows since the previous total, the sub-totals since the previous
 rows below it when the total heads its group; the block kept is the one its figures match, column
 by column. An unlabelled row is taken as a sub-total only when it equals the rows above it, and a
 bare row right after two or more sub-totals that agree with their items is the total of those
-sub-totals. A "total" that lies between the smallest and the largest of its rows is a mean or a
-rate: compared with the mean, never summed. A total no block matches is said, not guessed.
+sub-totals. A total heading several breakdowns of the same items (the rows below it split by
+section headings, each adding up to it) is tied to each of them. A "total" that lies between the
+smallest and the largest of its rows is a mean or a rate: compared with the mean, never summed; a
+row whose figures mostly do so is a row of rates, and a row continuing its neighbours at a constant
+step is a chart's scale: both are said not summed. A total no block matches is said, not guessed.
 Allowances come from the printed figures: the total's half-unit plus each part's.
 """
 
@@ -14,49 +17,33 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from extractors.quantity import format_quantity
 from reconcilers.finding import Finding
 from reconcilers.inferred_messages import (
+    REASON_RATES,
+    REASON_SCALE,
     RULE_CROSS_FOOT,
     RULE_SUM_ABOVE,
     RULE_SUM_BELOW,
     RULE_SUM_SECTION,
     RULE_SUM_SUBTOTALS,
     TOTAL,
-    TOTAL_AVERAGE,
+    TOTAL_NOT_SUMMED,
     TOTAL_UNTIED,
     fill,
     with_difference,
 )
 from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
+from reconcilers.totals import TotalRow, row_sum, stated_allowance
 
 _SLACK = 1e-9
 MIN_PARTS = 2                  # a block of one row is a copy, not a sum (nor, unlabelled, of zeros and one row)
-ROUNDED_FROM = 1000            # whole totals this large ending in zeros may be rounded to them
 CROSS_FOOT_MIN_ROWS = 3        # a total column is inferred from at least this many rows …
 CROSS_FOOT_SHARE = 0.8         # … holding on at least this share of them
-
-
-@dataclass(frozen=True)
-class _Row:
-    it: InterpretedTable
-    index: int
-
-    @property
-    def role(self) -> str:
-        return self.it.row_roles[self.it.table.values.index.get_loc(self.index)]
-
-    def value(self, column: str) -> float:
-        numbers = self.it.numbers
-        return float(numbers.at[self.index, column]) if column in numbers.columns else math.nan
-
-    def bare(self) -> bool:
-        """No label and no words: only figures (a sub-total printed without its caption)."""
-        text = [key for key in self.it.columns_with("label", "text", "category")]
-        return not self.it.label(self.index) and not any(str(self.it.table.cells.at[self.index, k] or "").strip()
-                                                         for k in text)
+SCALE_MIN_TICKS = 5            # a constant step over this many figures, the total's among them, is a scale
 
 
 @dataclass(frozen=True)
@@ -64,10 +51,11 @@ class _Fit:
     """A block of rows against a total row, column by column."""
 
     kind: str                        # above | subtotals | below | all
-    rows: tuple[_Row, ...]
+    rows: tuple[TotalRow, ...]
     matched: tuple[str, ...]
     tried: tuple[str, ...]           # columns with a figure on the total row and some in the block
     means: tuple[str, ...]           # columns where the total is the block's mean
+    groups: tuple[tuple[str, tuple[TotalRow, ...]], ...] = ()   # breakdowns: (section, its rows), each tied alone
 
 
 def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Finding]]:
@@ -75,11 +63,11 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
     and a note for each labelled total no block matches."""
     rules: list[TableRule] = []
     notes: list[Finding] = []
-    block: list[_Row] = []
-    subtotals: list[_Row] = []
-    since_total: list[_Row] = []
-    sections: list[tuple[str, list[_Row]]] = []
-    stream = [_Row(t, int(i)) for t in it.chain() for i in t.table.values.index]
+    block: list[TotalRow] = []
+    subtotals: list[TotalRow] = []
+    since_total: list[TotalRow] = []
+    sections: list[tuple[str, list[TotalRow]]] = []
+    stream = [TotalRow(t, int(i)) for t in it.chain() for i in t.table.values.index]
     for position, row in enumerate(stream):
         own = row.it is it
         columns = _figures(row)
@@ -93,7 +81,7 @@ def infer_total_rules(it: InterpretedTable) -> tuple[list[TableRule], list[Findi
                 if best is not None and best.matched and 2 * len(best.matched) >= len(best.tried):
                     rules += _rules(row, best) if own else []
                 elif own and fits:
-                    notes += _untied(row, fits)
+                    notes += _not_tied(row, columns, fits)
             if row.role == "subtotal":
                 subtotals.append(row)
                 block = []
@@ -134,17 +122,18 @@ def _best(fits: list[_Fit]) -> _Fit | None:
     return replace(best, tried=tried)
 
 
-def _figures(row: _Row) -> list[str]:
+def _figures(row: TotalRow) -> list[str]:
     return [c for c in row.it.columns_with("quantity", "percent") if not math.isnan(row.value(c))]
 
 
-def _labelled_fits(row: _Row, columns: list[str], block: list[_Row], subtotals: list[_Row],
-                   since_total: list[_Row], after: list[_Row]) -> list[_Fit]:
-    candidates: list[tuple[str, list[_Row]]] = [("above", block)]
+def _labelled_fits(row: TotalRow, columns: list[str], block: list[TotalRow], subtotals: list[TotalRow],
+                   since_total: list[TotalRow], after: list[TotalRow]) -> list[_Fit]:
+    candidates: list[tuple[str, list[TotalRow]]] = [("above", block)]
     if row.role == "total" and len(subtotals) >= MIN_PARTS:
         candidates.append(("subtotals", subtotals + block))
     if row.role == "total":
         candidates.append(("all", since_total))
+    breakdowns: list[_Fit] = []
     if not block:
         below = []
         for following in after:
@@ -153,12 +142,35 @@ def _labelled_fits(row: _Row, columns: list[str], block: list[_Row], subtotals: 
             if following.role == "item":
                 below.append(following)
         candidates.append(("below", below))
+        breakdowns = _breakdowns(row, columns, after)
     fits = [_fit(kind, row, rows, columns) for kind, rows in candidates if len(rows) >= MIN_PARTS]
-    return [fit for fit in fits if fit.tried]
+    return [fit for fit in fits + breakdowns if fit.tried]
 
 
-def _unlabelled_fit(row: _Row, columns: list[str], block: list[_Row], subtotals: list[_Row],
-                    since_total: list[_Row]) -> _Fit | None:
+def _breakdowns(row: TotalRow, columns: list[str], after: list[TotalRow]) -> list[_Fit]:
+    """A total heading rows split by section headings ("By sex", "By income") into two or more
+    breakdowns of the same items: one fit matching the columns every breakdown adds up to."""
+    groups: list[tuple[str, list[TotalRow]]] = []
+    for following in after:
+        if following.role in ("total", "subtotal"):
+            break
+        if following.role == "section":
+            groups.append((following.it.label(following.index), []))
+        elif following.role == "item":
+            if not groups:
+                return []
+            groups[-1][1].append(following)
+    if len(groups) < 2 or any(len(rows) < MIN_PARTS for _, rows in groups):
+        return []
+    fits = [_fit("below", row, rows, columns) for _, rows in groups]
+    matched = tuple(c for c in columns if all(c in fit.matched for fit in fits))
+    tried = tuple(c for c in columns if any(c in fit.tried for fit in fits))
+    return [_Fit("breakdowns", tuple(r for _, rows in groups for r in rows), matched, tried, (),
+                 tuple((name, tuple(rows)) for name, rows in groups))]
+
+
+def _unlabelled_fit(row: TotalRow, columns: list[str], block: list[TotalRow], subtotals: list[TotalRow],
+                    since_total: list[TotalRow]) -> _Fit | None:
     """A row of figures taken as a total only when every figure it has matches: the rows above
     it, or (bare, right after two sub-totals that agree with their items) those sub-totals."""
     additive = [c for c in columns if row.it.additive(c)]
@@ -174,30 +186,22 @@ def _unlabelled_fit(row: _Row, columns: list[str], block: list[_Row], subtotals:
     if fit.tried and set(fit.matched) == set(additive):
         return fit
     items = _fit("all", row, since_total, additive)
-    consistent = all(abs(_sum(subtotals, c)[0] - _sum(since_total, c)[0]) <= _sum(subtotals, c)[1]
-                     + _sum(since_total, c)[1] for c in additive)
+    consistent = all(abs(row_sum(subtotals, c)[0] - row_sum(since_total, c)[0]) <= row_sum(subtotals, c)[1]
+                     + row_sum(since_total, c)[1] for c in additive)
     return fit if fit.tried and items.tried and consistent else None
 
 
-def _sum(rows: list[_Row] | tuple[_Row, ...], column: str) -> tuple[float, float, int]:
-    """Sum of the figures of a column over rows, its rounding allowance, how many non-zero."""
-    values = [(r.value(column), r.it.tolerance(r.index, column)) for r in rows]
-    present = [(v, t) for v, t in values if not math.isnan(v)]
-    return (math.fsum(v for v, _ in present), math.fsum(t for _, t in present),
-            sum(1 for v, _ in present if v != 0))
-
-
-def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
+def _fit(kind: str, row: TotalRow, rows: list[TotalRow], columns: list[str]) -> _Fit:
     matched, tried, means = [], [], []
     for column in columns:
         if column not in row.it.numbers.columns:
             continue
-        total, allowance, nonzero = _sum(rows, column)
+        total, allowance, nonzero = row_sum(rows, column)
         present = sum(1 for r in rows if not math.isnan(r.value(column)))
         if (present if row.role in ("total", "subtotal") else nonzero) < MIN_PARTS:
             continue
         stated = row.value(column)
-        own = _allowance(row, column)
+        own = stated_allowance(row, column)
         if abs(stated - total) <= allowance + own:
             matched.append(column)
             tried.append(column)
@@ -210,31 +214,21 @@ def _fit(kind: str, row: _Row, rows: list[_Row], columns: list[str]) -> _Fit:
     return _Fit(kind, tuple(rows), tuple(matched), tuple(tried), tuple(means))
 
 
-def _allowance(row: _Row, column: str) -> float:
-    """The stated total's rounding allowance: half a unit of its last digit, and, for a labelled
-    total of at least ROUNDED_FROM ending in two zeros or more, of its last non-zero digit (`111,800`
-    may be rounded to hundreds; a bare `10` is no rounded figure)."""
-    stated = row.value(column)
-    printed = row.it.tolerance(row.index, column)
-    labelled = row.role in ("total", "subtotal")
-    if labelled and printed <= 0.5 and abs(stated) >= ROUNDED_FROM and float(stated).is_integer():
-        digits = str(int(abs(stated)))
-        zeros = len(digits) - len(digits.rstrip("0"))
-        if zeros >= 2:
-            printed = max(printed, 0.5 * 10 ** zeros)
-    return printed + _SLACK * abs(stated)
-
-
-def _is_mean(row: _Row, rows: list[_Row] | tuple[_Row, ...], column: str) -> bool:
+def _is_mean(row: TotalRow, rows: list[TotalRow] | tuple[TotalRow, ...], column: str) -> bool:
     """A figure within the range of its non-negative rows cannot be their sum: a mean or a rate.
 
-    It is kept aside (never summed): checked as their mean when it is one, else left alone."""
+    It is kept aside (never summed): checked as their mean when it is one, else left alone. Two
+    non-zero rows at least: a wrong total over one non-zero row also lies within the range."""
     values = [r.value(column) for r in rows if not math.isnan(r.value(column))]
     stated = row.value(column)
-    return bool(values) and min(values) >= 0 and min(values) <= stated <= max(values)
+    return (sum(1 for v in values if v) >= MIN_PARTS and min(values) >= 0
+            and min(values) <= stated <= max(values))
 
 
-def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
+def _rules(row: TotalRow, fit: _Fit) -> list[TableRule]:
+    if fit.groups:
+        return [replace(rule, key=str(n) if n > 1 else "") for n, (section, rows) in enumerate(fit.groups, 1)
+                for rule in _rules(row, replace(fit, kind=f"section {section}", rows=rows, groups=()))]
     it = row.it
     name = row_name(it.table, row.index)
     count = len(fit.rows)
@@ -263,14 +257,69 @@ def _rules(row: _Row, fit: _Fit) -> list[TableRule]:
     return rules
 
 
-def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
+def _not_tied(row: TotalRow, columns: list[str], fits: list[_Fit]) -> list[Finding]:
+    """What is said of a labelled total no block matches: a row of rates or a chart's scale is
+    said not summed (one note, with why); any other, column by column, with the sums tried."""
+    it = row.it
+    tried = sorted({c for fit in fits for c in fit.tried})
+    within = max(sum(1 for c in columns if _is_mean(row, fit.rows, c)) for fit in fits)
+    steps = {c: _scale_step(row, c) for c in tried}
+    if 2 * within > len(columns):
+        reason = fill(REASON_RATES, within=within, count=len(columns))
+    elif tried and all(step is not None for step in steps.values()):
+        column = tried[0]
+        step = steps[column]
+        assert step is not None
+        reason = fill(REASON_SCALE, column=it.header(column), step=(format_quantity(step, it.unit(column), "fr"),
+                                                                   format_quantity(step, it.unit(column), "en")))
+    else:
+        return _untied(row, fits)
+    name = row_name(it.table, row.index)
+    column = (tried or columns)[0]
+    unit = it.unit(column)
+    fr, en = fill(TOTAL_NOT_SUMMED, label=name, reason=reason,
+                  observed=tuple(", ".join(format_quantity(row.value(c), it.unit(c), lang) for c in columns)
+                                 for lang in ("fr", "en")))
+    return [Finding(
+        document=it.table.provenance.document, check="sum_total", status="fail", severity="info",
+        subject=name, field=it.header(column), observed=row.value(column), unit=unit,
+        tables=(it.table.provenance.title,), location=it.location(row.index, column),
+        message_fr=fr, message_en=en, key=f"{it.key}-{row.index}-not-summed")]
+
+
+def _scale_step(row: TotalRow, column: str) -> float | None:
+    """The step of the evenly spaced run of figures the total's figure stands in (the rows of its
+    table, in order), when the run has SCALE_MIN_TICKS figures or more; else None."""
+    numbers = row.it.numbers[column]
+    figures = [(int(i), float(v)) for i, v in numbers.items() if not math.isnan(v)]
+    position = next((p for p, (i, _) in enumerate(figures) if i == row.index), None)
+    if position is None or len(figures) < SCALE_MIN_TICKS:
+        return None
+    values = [v for _, v in figures]
+    neighbour = values[position + 1] if position + 1 < len(values) else values[position - 1]
+    step = abs(neighbour - values[position])
+    if step == 0:
+        return None
+    def even(a: float, b: float) -> bool:
+        return abs(abs(b - a) - step) <= 1e-9 * max(1.0, abs(a), abs(b))
+    start = position
+    while start > 0 and even(values[start - 1], values[start]):
+        start -= 1
+    end = position
+    while end + 1 < len(values) and even(values[end], values[end + 1]):
+        end += 1
+    signs = {math.copysign(1, b - a) for a, b in pairwise(values[start:end + 1])}
+    return step if end - start + 1 >= SCALE_MIN_TICKS and len(signs) == 1 else None
+
+
+def _untied(row: TotalRow, fits: list[_Fit]) -> list[Finding]:
     it = row.it
     name = row_name(it.table, row.index)
     findings = []
     for column in sorted({c for fit in fits for c in fit.tried}):
         unit = it.unit(column)
-        tried = [(f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'fr')}",
-                  f"{fit.kind} {format_quantity(_sum(fit.rows, column)[0], unit, 'en')}")
+        tried = [(f"{fit.kind} {format_quantity(row_sum(fit.rows, column)[0], unit, 'fr')}",
+                  f"{fit.kind} {format_quantity(row_sum(fit.rows, column)[0], unit, 'en')}")
                  for fit in fits if column in fit.tried]
         fr, en = fill(TOTAL_UNTIED, label=name, column=it.header(column),
                       observed=(format_quantity(row.value(column), unit, "fr"),
@@ -282,45 +331,6 @@ def _untied(row: _Row, fits: list[_Fit]) -> list[Finding]:
             tables=(it.table.provenance.title,), location=it.location(row.index, column),
             message_fr=fr, message_en=en, key=f"{it.key}-{row.index}-untied"))
     return findings
-
-
-def check_sum_rules(it: InterpretedTable, rules: list[TableRule]) -> list[Finding]:
-    """Each sum (or mean) rule of this table checked on each of its columns."""
-    tables = {t.key: t for t in it.chain()}
-    findings = []
-    for rule in rules:
-        if rule.target_row is None or rule.formula not in ("sum", "mean"):
-            continue
-        target = _Row(it, rule.target_row)
-        parts = [_Row(tables[key], index) for key, index in rule.operand_rows if key in tables]
-        for column in rule.columns:
-            findings.append(_total_finding(target, parts, column, rule))
-    return findings
-
-
-def _total_finding(target: _Row, parts: list[_Row], column: str, rule: TableRule) -> Finding:
-    it = target.it
-    total, allowance, _ = _sum(parts, column)
-    present = [p for p in parts if not math.isnan(p.value(column))]
-    expected = total if rule.formula == "sum" else total / max(len(present), 1)
-    if rule.formula == "mean":
-        allowance /= max(len(present), 1)
-    stated = target.value(column)
-    passed = abs(stated - expected) <= allowance + _allowance(target, column)
-    unit = it.unit(column)
-    values = {lang: (format_quantity(expected, unit, lang), format_quantity(stated, unit, lang)) for lang in ("fr", "en")}
-    template = TOTAL if rule.formula == "sum" else TOTAL_AVERAGE
-    assert rule.support is not None
-    fr, en = fill(template, label=rule.target, column=it.header(column), rule=(rule.text_fr, rule.text_en),
-                  support=(rule.support.text("fr"), rule.support.text("en")), count=len(present),
-                  expected=(values["fr"][0], values["en"][0]), observed=(values["fr"][1], values["en"][1]))
-    fr, en = with_difference(fr, en, stated - expected, unit)
-    return Finding(
-        document=it.table.provenance.document, check="sum_total", status="pass" if passed else "fail",
-        severity="warning", subject=rule.target, field=it.header(column), expected=expected, observed=stated,
-        unit=unit, tables=(it.table.provenance.title,), location=it.location(target.index, column),
-        evidence=tuple(p.it.location(p.index, column) for p in present),
-        message_fr=fr, message_en=en, key=f"{it.key}-{target.index}-{column}-{rule.formula}", rule=rule)
 
 
 def infer_cross_footing(it: InterpretedTable) -> list[TableRule]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 
 import pandas as pd
@@ -161,9 +162,11 @@ SHARE_SUFFIX = "%"        # the key of the shares read out of a column of words:
 MIN_SHARE_RUN = 3
 
 
+@lru_cache(maxsize=1 << 16)
 def _cell_figure(text: str, convention: str | None) -> tuple[float, float, str] | None:
     """(value, allowance, unit printed) of a cell holding one whole figure, read by the project's
-    quantity model in the document's convention (significance stars before it are dropped)."""
+    quantity model in the document's convention (significance stars before it are dropped).
+    Cached per text: a column of many rows repeats its codes, dates, names and placeholders."""
     text = text.lstrip("*").strip()
     for kind in ("number", "percent", "money"):
         try:
@@ -280,14 +283,15 @@ def _is_row_numbers(texts: list[str]) -> bool:
 
 def _row_roles(table: ExtractedTable, column_roles: tuple[tuple[str, str], ...], figures: Figures) -> tuple[str, ...]:
     keys = [key for key, role in column_roles if role in ("quantity", "percent")]
+    figure_columns = [figures.values[key].tolist() for key in keys]     # columns read once, not cell by cell
+    labels = table.cells[ROW_LABEL].tolist()
     roles = []
-    for index in table.values.index:
-        kind = table.values.at[index, ROW_KIND]
+    for position, kind in enumerate(table.values[ROW_KIND].tolist()):
         if kind in ("total", "subtotal"):
             roles.append(kind)
             continue
-        has_figure = any(not pd.isna(figures.values.at[index, key]) for key in keys)
-        label = str(table.cells.at[index, ROW_LABEL] or "")
+        has_figure = any(not pd.isna(column[position]) for column in figure_columns)
+        label = str(labels[position] or "")
         if not has_figure and _NOTE.match(label):
             roles.append("note")
         elif not has_figure and label:
@@ -311,8 +315,10 @@ def _continues(table: InterpretedTable, previous: InterpretedTable) -> bool:
     return bool(shared) and table.row_roles[:1] != ("total",)
 
 
+@lru_cache(maxsize=1 << 16)
 def cell_quantity(text: object, kind: str) -> Quantity | None:
-    """The one figure of `kind` a text cell holds whole (a share printed in a label column), else None."""
+    """The one figure of `kind` a text cell holds whole (a share printed in a label column), else None.
+    Cached per text: every cell of every column of words is tried."""
     text = str(text or "").strip()
     if not text or not is_number(text) or guess_kind([text]) != kind:
         return None

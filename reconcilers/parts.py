@@ -179,15 +179,22 @@ class Check:
     `schema` is the type the spec value under `checks.<name>` is validated against when the
     spec loads (pydantic, unknown keys forbidden); None for a check that runs on every
     document and takes no configuration. `messages` holds the check's French and English
-    templates; `verifies` names the TableRule kind it verifies (`verify`), so that a spec'd
-    rule and an inferred one go through the same code.
+    templates; `verifies` names the TableRule kinds it verifies (`verify`): every rule of such a
+    kind, spec'd or inferred, goes through that one method (`reconcilers.parts.verify`).
     """
 
     name: ClassVar[str]
     schema: ClassVar[Any] = None
     emits: ClassVar[tuple[FindingKind, ...]] = ()
     messages: ClassVar[Mapping[str, Template]] = {}
-    verifies: ClassVar[str | None] = None
+    verifies: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for kind in cls.verifies:
+            if kind in VERIFIERS:
+                raise TypeError(f"{cls.__name__} and {type(VERIFIERS[kind]).__name__} both verify {kind!r} rules")
+            VERIFIERS[kind] = cls()
 
     def parse(self, value: Any, path: tuple[str | int, ...]) -> Any:
         """The spec value under `checks.<name>`, validated against `schema`, as the run takes it."""
@@ -214,5 +221,18 @@ class Check:
     def run(self, context: CheckContext, config: Any) -> list[Finding]:
         raise NotImplementedError
 
-    def verify(self, table: ExtractedTable, rule: TableRule) -> list[Finding]:
+    def verify(self, it: InterpretedTable, rule: TableRule, context: CheckContext) -> list[Finding]:
         raise NotImplementedError(f"{self.name} verifies no rule")
+
+
+VERIFIERS: dict[str, Check] = {}          # rule kind -> the check that verifies it, filled as checks are defined
+
+
+def verify(rule: TableRule, context: CheckContext) -> list[Finding]:
+    """The one path of every rule of a table, whatever its origin (spec or inference): the
+    registered check of its kind, over the table as interpreted (figures, row roles, the table it
+    continues)."""
+    tables = {t.key: t for t in context.interpreted_tables()}
+    if rule.table not in tables:
+        return []
+    return VERIFIERS[rule.check].verify(tables[rule.table], rule, context)

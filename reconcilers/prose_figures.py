@@ -18,8 +18,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from extractors.quantity import format_number
+from extractors.quantity import (
+    NUMBER_PATTERN,
+    WHOLE_NUMBER_GUARD,
+    QuantityError,
+    format_number,
+    parse_quantity,
+)
 from extractors.table import ExtractedDocument
+from reconcilers.claims import claimed_spans
 from reconcilers.entity_columns import (
     Source,
     company_key,
@@ -98,8 +105,9 @@ def _names(tables: Sequence[InterpretedTable]) -> dict[str, list[Candidate]]:
         column = entity_column(table)
         if column is None or not table.columns_with("quantity", "percent"):
             continue
-        for index, role in zip(table.table.values.index, table.row_roles, strict=True):
-            text = " ".join(str(table.table.cells.at[index, column] or "").split())
+        cells = table.table.cells[column].tolist()
+        for index, role, cell in zip(table.table.values.index, table.row_roles, cells, strict=True):
+            text = " ".join(str(cell or "").split())
             key = company_key(text)
             if role == "item" and name_like(text) and len(key) >= 4:
                 names.setdefault(key, []).append(Candidate(table, int(index), text))
@@ -155,6 +163,8 @@ def _reads(value: float, allowance: float, cell: float | None) -> bool:
 MESSAGES: dict[str, Template] = {
     "tied": Template("« {quote} » : {table}, ligne {row}, « {column} » donne {seen}.",
                      "“{quote}”: {table}, row {row}, “{column}” gives {seen}."),
+    "tied_column": Template("« {quote} » : {table}, « {column} » donne {seen} sur chaque ligne.",
+                            "“{quote}”: {table}, “{column}” gives {seen} on every row."),
     "other_column": Template("« {quote} » : {table}, ligne {row}, « {column} » donne {seen} ; le chiffre se lit dans "
                              "« {other} ».",
                              "“{quote}”: {table}, row {row}, “{column}” gives {seen}; the figure is read in "
@@ -270,20 +280,231 @@ def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, s
     )
 
 
+# A figure of French prose with its unit: "4,07ha", "8140 000FCFA", "2 000 000 FCFA/ha", "56 %", or a bare
+# figure in thousands ("est de 2 262 000"); a rate's area ("/ha") after its currency.
+_FRENCH_FIGURE = re.compile(
+    rf"(?<![\w,.])(?P<number>{NUMBER_PATTERN}){WHOLE_NUMBER_GUARD}"
+    r"(?:\s(?P<scale>millions?|milliards?)(?:\s+de\s+(?:F\s?CFA|francs\s+CFA))?"
+    r"|\s?(?P<unit>m2|m²|ha|MFCFA|FCFA|F\s?CFA|%)(?:\s?/\s?(?P<per>m2|m²|ha))?)?(?![\w/])")
+_KIND_OF_UNIT = {"m2": "area", "m²": "area", "ha": "area", "%": "percent"}
+_PER_AREA = {"m2": 1.0, "m²": 1.0, "ha": 10_000.0}
+_RATE_HEADER = re.compile(r"/\s*(?P<per>m2|m²|ha)\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s)|\n\s*\n")
+_CUE_SPAN = 40          # words of the sentence, before the figure, that may name what it is
+_TOTAL_WORDS = 10       # "total" among these last words before a figure: the sentence quotes a total
+_GAP_WORDS = frozenset({"ecart", "difference", "gap", "variance", "discrepancy"})   # name a total's gap
+_BOUND = re.compile(r"(?:moins|plus|au-delà|au-dessus|au-dessous|inférieure?s?|supérieure?s?|jusqu|pas|"
+                    r"environ|près|entre|allant)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a quoted figure may be, as a reviewer reads it: a total row's cell, a column's sum,
+    the one rate a column applies to every row, a row's share of its total, a total's gap."""
+
+    table: InterpretedTable
+    row: int | None              # None for a column's sum or rate
+    column: str
+    value: float                 # in the base unit (FCFA for a column in MFCFA)
+    allowance: float
+    kind: str                    # total | subtotal | sum | rate | share | gap
+    words: frozenset[str]        # what names it: the table's caption and title, the column, the row
+
+    @property
+    def where(self) -> str:
+        return self.table.label(self.row) if self.row is not None else self.table.table.provenance.title
+
+
+def _french_quoted(match: re.Match[str]) -> tuple[str, float, float] | None:
+    """(base unit, value, allowance) of a figure of French prose; None when it is no amount
+    (a year, a small count written without unit)."""
+    number, unit, per = match.group("number"), (match.group("unit") or ""), match.group("per")
+    if match.group("scale"):
+        unit = "milliards de FCFA" if match.group("scale").startswith("milliard") else "MFCFA"
+    if not unit and not re.search(r"\d[  ]\d{3}", number):
+        return None
+    kind = _KIND_OF_UNIT.get(unit.lower(), "money" if unit else "number")
+    try:
+        quantity = parse_quantity(f"{number} {unit}".strip(), kind)
+    except QuantityError:
+        return None
+    divisor = _PER_AREA[per.lower()] if per else 1.0
+    base = f"{quantity.unit}/m2" if per else quantity.unit
+    return base, quantity.value / divisor, quantity.tolerance / divisor
+
+
+def _in_base_unit(unit: str) -> tuple[float, str]:
+    """A column's unit as (its size in the base unit, the base unit): (1e6, "FCFA") for MFCFA, so
+    that a figure quoted "en millions" and a column in MFCFA compare."""
+    try:
+        quantity = parse_quantity(f"1 {unit}", "money")
+    except QuantityError:
+        return 1.0, unit
+    return quantity.value, quantity.unit
+
+
+def _readings(table: InterpretedTable) -> list[Reading]:
+    """Every reading a table offers: its total and sub-total cells, the sum of a column with no
+    total, the rate of a per-unit column whose rows all apply the same one, each row's share of
+    its column's total, and the gap between a total and its rows."""
+    caption = label_words(f"{table.table.provenance.caption or ''} {table.table.provenance.title}")
+    scaled = table.numbers
+    roles = dict(zip(scaled.index, table.row_roles, strict=True))
+    items = [i for i, role in roles.items() if role == "item"]
+    found: list[Reading] = []
+    for column in table.columns_with("quantity"):
+        scale = _in_base_unit(table.unit(column))[0]
+        numbers = scaled[[column]] * scale
+        words = frozenset(caption | label_words(table.header(column)))
+        rate = _RATE_HEADER.search(table.header(column))
+        totals = [i for i, role in roles.items() if role in ("total", "subtotal") and not pd.isna(numbers.at[i, column])]
+        for index in totals:
+            found.append(Reading(table, int(index), column, float(numbers.at[index, column]),
+                                 table.tolerance(int(index), column) * scale, roles[index],
+                                 words | label_words(table.label(int(index)))))
+        values = numbers.loc[items, column].dropna()
+        if values.empty:
+            continue
+        allowance = sum(table.tolerance(int(i), column) * scale for i in values.index)
+        for index in [i for i in totals if roles[i] == "total"]:
+            gap = float(numbers.at[index, column]) - float(values.sum())
+            if abs(gap) > allowance:
+                found.append(Reading(table, int(index), column, abs(gap), allowance, "gap",
+                                     words | _GAP_WORDS | label_words(table.label(int(index)))))
+        if rate and values.nunique() == 1:
+            factor = _PER_AREA[rate.group("per").lower()]
+            found.append(Reading(table, None, column, float(values.iloc[0]) / factor,
+                                 table.tolerance(int(values.index[0]), column) * scale / factor, "rate", words))
+        elif not totals and table.additive(column) and len(values) > 1:
+            found.append(Reading(table, None, column, float(values.sum()), allowance, "sum", words))
+        for index in [i for i in totals if roles[i] == "total"][:1]:
+            total = float(numbers.at[index, column])
+            if total:
+                for item, value in values.items():
+                    found.append(Reading(table, int(item), column, 100 * float(value) / total, 0.0, "share",
+                                         words | label_words(table.label(int(item)))))
+    return found
+
+
+def _unit_fits(reading: Reading, unit: str) -> bool:
+    """A figure's unit against a reading's: a share is a percent, a rate is per m², a bare figure fits any amount."""
+    if reading.kind == "share" or unit == "%":
+        return reading.kind == "share" and unit == "%"
+    if (reading.kind == "rate") != unit.endswith("/m2"):
+        return False
+    column = _in_base_unit(reading.table.unit(reading.column))[1].split("/")[0]
+    return not unit or not column or unit.split("/")[0] == column
+
+
+def quoted_in_french(document: ExtractedDocument, tables: Sequence[InterpretedTable],
+                     said: Sequence[tuple[int, int]] = ()) -> list[Finding]:
+    """Figures of French prose ("ne totalisant que 4,07ha", "s’élèvent à 8140 000FCFA", "soit 56 %")
+    tied to the table figure they quote: of the readings whose table, column or row the sentence
+    names, the first that gives the figure (a total before a sub-total, the table named by more
+    words, then the earlier one). A figure no reading gives is silent: a bound ("moins de 5 ha"),
+    a figure of another matter. Figures inside a table, or inside a sentence the spec's claims
+    check (`said`), are left to them."""
+    readings = [reading for table in tables for reading in _readings(table)]
+    if not readings:
+        return []
+    position = {id(table): i for i, table in enumerate(tables)}
+    inside = [t.table.provenance.span for t in tables if t.table.provenance.span] + list(said)
+    findings: list[Finding] = []
+    for match in _FRENCH_FIGURE.finditer(document.text):
+        if any(start <= match.start() < end for start, end in inside):
+            continue
+        quoted = _french_quoted(match)
+        if quoted is None:
+            continue
+        unit, value, allowance = quoted
+        sentence_start = max([m.end() for m in _SENTENCE_BREAK.finditer(document.text, max(0, match.start() - 600),
+                                                                        match.start())]
+                             + [end for _, end in inside if end <= match.start()] + [0])
+        before = document.text[sentence_start:match.start()]
+        if _BOUND.search(before):
+            continue
+        cue = label_words(" ".join(before.split()[-_CUE_SPAN:]))
+        fitting = [r for r in readings if _unit_fits(r, unit) and (r.words & cue or r.kind == "rate")]
+        tied = [r for r in fitting if abs(r.value - value) <= max(allowance, r.allowance) + 1e-6]
+        if tied:
+            order = {"total": 0, "rate": 0, "subtotal": 1, "sum": 2, "share": 2, "gap": 2}
+            best = min(tied, key=lambda r: (order[r.kind], -len(r.words & cue), position[id(r.table)]))
+            findings.append(_tied_in_french(document, best, match, value, sentence_start, tied=True))
+            continue
+        named = _named_total(fitting, before)
+        if named is not None and _misquote(value, named.value):
+            findings.append(_tied_in_french(document, named, match, value, sentence_start, tied=False))
+    return findings
+
+
+def _named_total(readings: list[Reading], before: str) -> Reading | None:
+    """The total a sentence that says "total" just before its figure names by at least two words
+    of its table, column or row ("La compensation totale … pour les arbres est de X"); None when
+    no total, or two equally, fit."""
+    last = before.split()[-_TOTAL_WORDS:]
+    if not any(fold(word).startswith("total") for word in last):
+        return None
+    cue = label_words(" ".join(before.split()[-_CUE_SPAN:]))
+    scored = sorted(((len(r.words & cue), r) for r in readings if r.kind == "total"), key=lambda pair: -pair[0])
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]
+                                          and scored[1][1].value != scored[0][1].value):
+        return None
+    return scored[0][1]
+
+
+def _around(text: str, floor: int, match: re.Match[str]) -> str:
+    """The figure with the words just before and after it, whole words only, from its sentence on."""
+    left, right = max(floor, match.start() - 80), min(len(text), match.end() + 20)
+    if left > floor and not text[left - 1].isspace():
+        left = min(match.start(), text.find(" ", left) + 1 or match.start())
+    if right < len(text) and not text[right].isspace():
+        right = max(match.end(), text.rfind(" ", match.end(), right))
+    return " ".join(text[left:right].split())
+
+
+def _tied_in_french(document: ExtractedDocument, reading: Reading, match: re.Match[str], value: float,
+                    sentence_start: int, *, tied: bool) -> Finding:
+    """A pass where the reading gives the figure, else a warning with both figures."""
+    table = reading.table
+    end = _SENTENCE_BREAK.search(document.text, match.end())
+    sentence = " ".join(document.text[sentence_start:end.end() if end else len(document.text)].split())
+    quote = _around(document.text, sentence_start, match)
+    percent = reading.kind == "share"
+    fields = {lang: {"quote": quote, "table": table.table.provenance.title, "row": reading.where,
+                     "column": table.header(reading.column), "seen": _shown(reading.value, percent, lang),
+                     "claimed": _shown(value, percent, lang)}
+              for lang in ("fr", "en")}
+    kind = "differs" if not tied else "tied" if reading.row is not None else "tied_column"
+    fr, en = MESSAGES[kind].render(fields["fr"], fields["en"])
+    location = table.location(reading.row, reading.column) if reading.row is not None else Location(
+        table=table.table.provenance.title, column=table.header(reading.column))
+    return Finding(
+        document=document.name, check="claim", status="pass" if tied else "fail",
+        severity="info" if tied else "warning", subject=reading.where,
+        field=table.header(reading.column), expected=value, observed=reading.value,
+        unit="%" if percent else _in_base_unit(table.unit(reading.column))[1], tables=(table.table.provenance.title,),
+        location=Location(page=document.page_at(match.start()), text=sentence), evidence=(location,),
+        message_fr=fr, message_en=en, key=f"fr-{table.key}-{reading.row}-{reading.column}-{match.start()}",
+    )
+
+
 class ProseFiguresCheck(Check):
     """Every document: the figures its prose quotes for a named entity, tied to the table cell
-    that holds them, and the numbered explanations its tables promise (no spec needed)."""
+    that holds them, and the numbered explanations its tables promise (no spec needed); in
+    French prose, the totals, sums, rates and shares it quotes, beside the spec's claims."""
 
     name = "prose_figures"
     emits = (CLAIM,)
     messages = MESSAGES
 
     def run(self, context: CheckContext, config: None) -> list[Finding]:
-        if context.spec is not None and context.spec.tables:
-            return []
         document = context.document
         tables = context.interpreted_tables()
-        return prose_figures(document, tables, is_english(document.text)) + promised_explanations(document, tables)
+        french = [] if is_english(document.text) else quoted_in_french(
+            document, tables, claimed_spans(context.configs.get("claims", ()), document.text))
+        if context.spec is not None and context.spec.tables:
+            return french
+        return prose_figures(document, tables, is_english(document.text)) + promised_explanations(document, tables) + french
 
 
 _COUNT = re.compile(r"(?<![$\d.,])\b(?P<n>\d{1,4})\s+(?P<noun>discrepancies|variances|differences|[ée]carts|companies|"
@@ -300,8 +521,8 @@ def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str,
         for table in source.tables:
             column = entity_column(table)
             if column is not None:
-                count = sum(1 for i, role in zip(table.table.values.index, table.row_roles, strict=True)
-                            if role == "item" and name_like(" ".join(str(table.table.cells.at[i, column]).split())))
+                count = sum(1 for role, cell in zip(table.row_roles, table.table.cells[column].tolist(), strict=True)
+                            if role == "item" and name_like(" ".join(str(cell).split())))
                 title = f"{source.document} {table.table.provenance.title}"
                 companies.append((count, f"noms dans {title}", f"names in {title}"))
     shared = [e for e in link_sources(sources) if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]

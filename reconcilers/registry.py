@@ -63,7 +63,7 @@ def kind_label(name: str, lang: str) -> str:
 def verifier(rule: TableRule) -> Check:
     """The registered check that verifies rules of this kind, spec'd or inferred."""
     for check in REGISTRY:
-        if check.verifies == rule.check:
+        if rule.check in check.verifies:
             return check
     raise LookupError(f"no registered check verifies {rule.check!r} rules")
 

@@ -251,7 +251,8 @@ def adopt_parallel_relations(it: InterpretedTable, own: list[TableRule]) -> list
         if not prefix:
             continue
         suffixes = [h[len(prefix):] for h in headers]
-        for other in {h[: -len(suffixes[0])] for h in by_header if suffixes[0] and h.endswith(suffixes[0])}:
+        # in the columns' order (a set's order changed with each run's string hashing, and results.json with it)
+        for other in dict.fromkeys(h[: -len(suffixes[0])] for h in by_header if suffixes[0] and h.endswith(suffixes[0])):
             columns = [by_header.get(other + suffix) for suffix in suffixes]
             if other == prefix or None in columns or columns[0] in tied or columns[0] in adopted:
                 continue

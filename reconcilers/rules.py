@@ -53,6 +53,8 @@ class TableRule:
     columns: tuple[str, ...] = ()            # for a total: the columns it is checked on
     target_row: int | None = None            # for a total: the index of its row in the table
     operand_rows: tuple[tuple[str, int], ...] = ()   # for a total: (table key, row index) it adds up
+    key: str = ""                            # tells two rules of one target apart in finding ids
+                                             # (a total tied to each of its breakdowns)
 
     def __post_init__(self) -> None:
         if self.source not in RULE_SOURCES:

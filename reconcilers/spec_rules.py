@@ -19,11 +19,11 @@ import pandas as pd
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedTable
 from reconcilers.arithmetic import as_table_rule
-from reconcilers.budget import BudgetConfig
 from reconcilers.checks import ArithmeticRule, ShareRule
 from reconcilers.rules import TableRule
 
 if TYPE_CHECKING:
+    from reconcilers.budget import BudgetConfig
     from reconcilers.registry import ChecksSpec
 
 
@@ -41,8 +41,8 @@ def spec_rules(tables: Mapping[str, ExtractedTable], spec: DocumentSpec, checks:
     return tuple(rules)
 
 
-def _labels(table: ExtractedTable, mask: pd.Series) -> tuple[str, ...]:
-    return tuple(str(label) for label in table.values.loc[mask, ROW_LABEL])
+def _rows(table: ExtractedTable, mask: pd.Series) -> list[int]:
+    return [int(i) for i in table.values.index[mask]]
 
 
 def _printed(table: ExtractedTable, label: str) -> str:
@@ -55,27 +55,34 @@ def _quantities(table: ExtractedTable) -> tuple[str, ...]:
     return tuple(c.key for c in table.columns if c.is_quantity)
 
 
-def _sum_rule(table: ExtractedTable, target: str, operands: tuple[str, ...], fr: str, en: str,
+def _sum_rule(table: ExtractedTable, target: int, operands: list[int], fr: str, en: str,
               columns: tuple[str, ...] | None = None) -> TableRule:
-    return TableRule(table=table.key, check="sum_total", target=target, operands=operands, formula="sum",
-                     text_fr=f"{_printed(table, target)} = {fr}", text_en=f"{_printed(table, target)} = {en}",
-                     columns=columns if columns is not None else _quantities(table))
+    """`target` row = the sum of the `operands` rows, tied to the rows themselves (as inferred
+    totals are), so that one verification serves both."""
+    labels = table.values[ROW_LABEL].astype(str)
+    printed = _printed(table, labels[target])
+    return TableRule(table=table.key, check="sum_total", target=labels[target],
+                     operands=tuple(labels[i] for i in operands), formula="sum",
+                     text_fr=f"{printed} = {fr}", text_en=f"{printed} = {en}",
+                     columns=columns if columns is not None else _quantities(table),
+                     target_row=target, operand_rows=tuple((table.key, i) for i in operands))
 
 
 def total_rules(table: ExtractedTable, spec: TableSpec) -> list[TableRule]:
-    """Labelled tables: each row with `sum_of`; numbered tables: each total row = sum of the items."""
+    """Labelled tables: each row with `sum_of` (the rows it names that the table has); numbered
+    tables: each total row = sum of the items."""
     if spec.rows:
-        present = set(table.values[ROW_LABEL].astype(str))
+        keyed = {str(label): int(i) for i, label in table.values[ROW_LABEL].items()}
         rules = []
         for row in spec.rows:
-            if row.sum_of and row.key in present:
-                parts = tuple(k for k in row.sum_of if k in present)
+            if row.sum_of and row.key in keyed:
+                parts = [k for k in row.sum_of if k in keyed]
                 names = " + ".join(_printed(table, k) for k in parts)
-                rules.append(_sum_rule(table, row.key, parts, names, names))
+                rules.append(_sum_rule(table, keyed[row.key], [keyed[k] for k in parts], names, names))
         return rules
-    items = _labels(table, table.values[ROW_KIND] == "item")
+    items = _rows(table, table.values[ROW_KIND] == "item")
     return [_sum_rule(table, total, items, f"somme des {len(items)} lignes", f"sum of the {len(items)} rows")
-            for total in _labels(table, table.values[ROW_KIND] == "total")]
+            for total in _rows(table, table.values[ROW_KIND] == "total")]
 
 
 def arithmetic_rule(table: ExtractedTable, rule: ArithmeticRule) -> TableRule:
@@ -111,24 +118,25 @@ def budget_rules(tables: Mapping[str, ExtractedTable], config: BudgetConfig) -> 
     cfg = config.lines
     if lines is not None:
         values = lines.values
-        for index in values.index[values[ROW_KIND] == "subtotal"]:
+        for index in _rows(lines, values[ROW_KIND] == "subtotal"):
             block = values.at[index, cfg.block]
-            members = _labels(lines, (values[ROW_KIND] == "item") & (values[cfg.block] == block))
-            rules.append(_sum_rule(lines, str(values.at[index, ROW_LABEL]), members,
+            members = _rows(lines, (values[ROW_KIND] == "item") & (values[cfg.block] == block))
+            rules.append(_sum_rule(lines, index, members,
                                    f"somme des {len(members)} lignes du {cfg.group_fr} {block:g}",
                                    f"sum of the {len(members)} lines of {cfg.group_en} {block:g}", (cfg.amount,)))
-        totals = _labels(lines, values[ROW_KIND] == "total")
+        totals = _rows(lines, values[ROW_KIND] == "total")
         if totals:
-            items = _labels(lines, values[ROW_KIND] == "item")
-            subtotals = _labels(lines, values[ROW_KIND] == "subtotal")
+            items = _rows(lines, values[ROW_KIND] == "item")
+            subtotals = _rows(lines, values[ROW_KIND] == "subtotal")
             rules.append(_sum_rule(lines, totals[-1], items, f"somme des {len(items)} lignes",
                                    f"sum of the {len(items)} lines", (cfg.amount,)))
             rules.append(_sum_rule(lines, totals[-1], subtotals, f"somme des {len(subtotals)} sous-totaux",
                                    f"sum of the {len(subtotals)} sub-totals", (cfg.amount,)))
     sources = tables.get(config.sources.table) if config.sources else None
     if sources is not None and config.sources:
-        totals = _labels(sources, sources.values[ROW_KIND] == "total")
+        totals = _rows(sources, sources.values[ROW_KIND] == "total")
         if totals:
-            rules += [_share_rule(sources, str(label), totals[0], config.sources.percent, config.sources.amount)
+            base = str(sources.values.at[totals[0], ROW_LABEL])
+            rules += [_share_rule(sources, str(label), base, config.sources.percent, config.sources.amount)
                       for label in sources.values[ROW_LABEL]]
     return rules

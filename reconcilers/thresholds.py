@@ -2,9 +2,10 @@
 
 A reconciliation table prints its margin of variance above it ("Variance Percentage Threshold:
 2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"): a variance is beyond
-the margin when it exceeds both. The document classifies its rows either in a category column
-(`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank) or by explaining in its prose each
-variance beyond the margin ("A variance of $X was identified for COMPANY").
+the margin when it exceeds both. The document classifies its rows in a category column
+(`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank), by printing the variances beyond
+the margin heavier than the others ("shown in BOLD"), or by explaining in its prose each variance
+beyond the margin ("A variance of $X was identified for COMPANY"); each way it uses is checked.
 Each row's classification is recomputed from its variance amount and percentage (the columns the
 relations inference tied to the reported figures) and compared with the document's.
 """
@@ -32,6 +33,9 @@ _FLOOR = re.compile(
 _EXPLAINED = re.compile(r"variance\s+of\s+(?P<amount>\$?\(?[\d,.]+\)?)\s+was\s+identified\s+for\s+"
                         r"(?P<name>.+?)\s+for\s+the\b", re.IGNORECASE | re.DOTALL)
 _WITHIN = re.compile(r"^(?:nv|n/?a|non\s+significatif|within|-|—|)$", re.IGNORECASE)
+# How a document without a category column classifies its rows (a rule's target).
+EXPLANATION, EMPHASIS = "explanation", "emphasis"
+_CLASSIFIED_BY = {EXPLANATION: ("Explication", "Explanation"), EMPHASIS: ("Caractères gras", "Bold type")}
 
 
 @dataclass(frozen=True)
@@ -82,17 +86,51 @@ def infer_threshold_rules(it: InterpretedTable, relations: list[TableRule]) -> l
     if amount is None or percent is None:
         return []
     category = next(iter(it.columns_with("category")), "")
+    targets = [category or EXPLANATION]
+    if not category and any(_emphasised(it, int(index), (amount, percent)) for index in it.numbers.index):
+        targets.append(EMPHASIS)
     shown = {lang: (format_quantity(margin.percent, "%", lang) if margin.percent is not None else "N/A",
                     format_quantity(margin.floor, it.unit(amount), lang) if margin.floor is not None else "N/A")
              for lang in ("fr", "en")}
-    fr, en = fill(RULE_THRESHOLD, category=(it.header(category) if category else "Explication",
-                                            it.header(category) if category else "Explanation"),
-                  percent=it.header(percent), amount=it.header(amount),
-                  pct_threshold=(shown["fr"][0], shown["en"][0]), floor=(shown["fr"][1], shown["en"][1]))
-    return [TableRule(table=it.key, check="threshold", target=category or "explanation", operands=(amount, percent),
-                      formula=f"{percent} > {margin.percent} and {amount} > {margin.floor}", text_fr=fr, text_en=en,
-                      source="inferred", support=Support(0, 0),    # filled when the rows are classified
-                      columns=(margin.text,))]
+    rules = []
+    for target in targets:
+        named = _classified_by(it, target)
+        fr, en = fill(RULE_THRESHOLD, category=named, percent=it.header(percent), amount=it.header(amount),
+                      pct_threshold=(shown["fr"][0], shown["en"][0]), floor=(shown["fr"][1], shown["en"][1]))
+        rules.append(TableRule(table=it.key, check="threshold", target=target, operands=(amount, percent),
+                               formula=f"{percent} > {margin.percent} and {amount} > {margin.floor}", text_fr=fr,
+                               text_en=en, source="inferred", support=Support(0, 0),    # filled when rows are classified
+                               columns=(margin.text,), key="" if target != EMPHASIS else EMPHASIS))
+    return rules
+
+
+def _classified_by(it: InterpretedTable, target: str) -> tuple[str, str]:
+    """What classifies the rows, in French and English: the category column's header, or the way."""
+    return _CLASSIFIED_BY[target] if target in _CLASSIFIED_BY else (it.header(target), it.header(target))
+
+
+def _emphasised(it: InterpretedTable, index: int, columns: tuple[str, ...]) -> bool:
+    """Whether the row's variance is printed heavier than the rest of its column."""
+    sources = it.table.sources
+    if sources is None:
+        return False
+    return any(getattr(sources.at[index, c], "emphasis", False) for c in columns if c in sources.columns)
+
+
+def row_flagged(it: InterpretedTable, rule: TableRule, index: int,
+                explained: set[tuple[str, float]]) -> tuple[bool, str | tuple[str, str]]:
+    """Whether the document marks the row beyond the margin, and how it reads: its category, its
+    variance printed in bold, or its variance explained in the prose."""
+    if rule.target == EMPHASIS:
+        flagged = _emphasised(it, index, rule.operands)
+        return flagged, ("en gras", "bold") if flagged else ("pas en gras", "not bold")
+    if rule.target == EXPLANATION:
+        labels = it.columns_with("label")
+        name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
+        flagged = _is_explained(name, float(it.numbers.at[index, rule.operands[0]]), explained)
+        return flagged, ("expliqué", "explained") if flagged else ("non expliqué", "not explained")
+    stated = str(it.table.cells.at[index, rule.target] or "").strip()
+    return not _WITHIN.match(stated), stated
 
 
 def explained_names(document: ExtractedDocument, it: InterpretedTable,
@@ -139,19 +177,12 @@ def check_thresholds(it: InterpretedTable, rules: list[TableRule],
         if margin is None:
             continue
         amount, percent = rule.operands
-        labels = it.columns_with("label")
         for index in it.numbers.index:
             value, share = it.numbers.at[index, amount], it.numbers.at[index, percent]
             if math.isnan(value) or math.isnan(share):
                 continue
             beyond = margin.exceeded(float(value), float(share))
-            if rule.target != "explanation":
-                stated = str(it.table.cells.at[index, rule.target] or "").strip()
-                flagged = not _WITHIN.match(stated)
-            else:
-                name = str(it.table.cells.at[index, labels[0]] if labels else it.label(index))
-                flagged = _is_explained(name, float(value), explained)
-                stated = ("expliqué", "explained") if flagged else ("non expliqué", "not explained")
+            flagged, stated = row_flagged(it, rule, int(index), explained)
             findings.append(_finding(it, rule, margin, index, amount, percent, beyond, flagged, stated))
     return _with_support(findings)
 
@@ -176,15 +207,15 @@ def _finding(it: InterpretedTable, rule: TableRule, margin: Margin, index: int, 
                     format_quantity(margin.percent, "%", lang) if margin.percent is not None else "N/A",
                     format_quantity(margin.floor, it.unit(amount), lang) if margin.floor is not None else "N/A")
              for lang in ("fr", "en")}
-    category = it.header(rule.target) if rule.target != "explanation" else "Explication"
-    fr, en = fill(THRESHOLD, label=name, category=(category, category if rule.target != "explanation" else "Explanation"),
+    category = _classified_by(it, rule.target)
+    fr, en = fill(THRESHOLD, label=name, category=category,
                   observed=stated, amount=(shown["fr"][0], shown["en"][0]), percent=(shown["fr"][1], shown["en"][1]),
                   pct_threshold=(shown["fr"][2], shown["en"][2]), floor=(shown["fr"][3], shown["en"][3]),
                   source=("seuils lus au-dessus du tableau", "thresholds read above the table"), expected=expected)
     observed = stated[1] if isinstance(stated, tuple) else stated
     return Finding(
         document=it.table.provenance.document, check="threshold", status="pass" if beyond == flagged else "fail",
-        severity="warning", subject=name, field=category, expected=expected[1], observed=observed,
+        severity="warning", subject=name, field=category[0], expected=expected[1], observed=observed,
         tables=(it.table.provenance.title,), location=it.location(index, amount),
         evidence=(it.location(index, percent),), message_fr=fr + ".", message_en=en + ".",
-        key=f"{it.key}-{index}-threshold", rule=rule)
+        key=f"{it.key}-{index}-threshold" + (f"-{rule.key}" if rule.key else ""), rule=rule)

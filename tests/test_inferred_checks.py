@@ -7,14 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from extractors.grid import row_kind
+from extractors.grid import TOTAL_LABEL, row_kind
+from extractors.pdf.emphasis import font_weight
 from extractors.readers import read
+from extractors.spec import ColumnSpec
 from pipeline.report import Anchors, document_view, render_report
 from pipeline.run import DocumentRun, RunResult
 from reconcilers.document import reconcile
 from reconcilers.finding import Finding
-from reconcilers.meaning import interpret_document
+from reconcilers.inferred_totals import infer_total_rules
+from reconcilers.meaning import interpret, interpret_document
 from reconcilers.thresholds import read_margin
+from tests.tables import make_table
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -69,6 +73,17 @@ def test_total_grammar_of_the_corpora():
         assert row_kind([label]) == "subtotal", label
     for label in ("Totally", "Ensemble des mines", "All items"):
         assert row_kind([label]) == "item", label
+    # The same words, anywhere in a flattened row (one grammar for both readers).
+    for text in ("Montant total 12 300", "Sous-total (1) 59", "TOTAUX", "sub-total 4"):
+        assert TOTAL_LABEL.search(text), text
+    for text in ("totalement", "x-total", "Ensemble des mines"):
+        assert not TOTAL_LABEL.search(text), text
+
+
+@pytest.mark.parametrize(("font", "weight"), [("WESZSG+Lato-Regular", 0), ("GVZFNM+Lato-Bold", 2),
+                                              ("OPYBVW+Lato-Black", 3), ("Arial,BoldItalic", 2), ("Helvetica", 0)])
+def test_font_weight_from_the_font_name(font, weight):
+    assert font_weight(font) == weight
 
 
 def test_margin_read_from_context_lines():
@@ -96,6 +111,42 @@ def test_icdar_swapped_totals_flagged():
     assert sorted((f.expected, f.observed) for f in failed) == [(26_196, 26_340), (26_340, 26_196)]
 
 
+@needs_corpus
+def test_icdar_total_heading_two_breakdowns_tied_to_each():
+    """us-021 Table 2: "Total items" heads two breakdowns of the same 135 items (purposes: 72 + 63;
+    processes: 33 + 46 + 38 + 18), so the rows below add up to twice it: it is tied to each."""
+    totals = [f for f in _inferred(CORPUS / "icdar2013-us" / "us-021.pdf")
+              if f.check == "sum_total" and f.subject == "Total items"]
+    assert len(totals) == 12 and all(f.status == "pass" for f in totals)
+    number = {f.rule.text_en: f.expected for f in totals if f.field == "Number"}
+    assert number == {"Total items = sum of the 2 rows of “Purposes of reading”": 135,
+                      "Total items = sum of the 4 rows of “Processes of comprehension”": 135}
+    percent = [f for f in totals if f.field == "All items Percent"]
+    assert sorted(f.expected for f in percent) == [99, 100]        # 24 + 34 + 28 + 13: four rounded shares
+
+
+def _notes(name: str) -> list[Finding]:
+    findings = reconcile(read(CORPUS / "icdar2013-us" / name, None), None, None).findings
+    return [f for f in findings if f.check == "sum_total" and f.severity == "info"]
+
+
+@needs_corpus
+def test_icdar_total_of_rates_said_not_summed():
+    """us-019 Table A-2 holds mean absolute percentage errors: its "Total current expenditures" row
+    is the error of that statistic, within its rows' range in 8 of 10 columns, never their sum."""
+    [note] = _notes("us-019.pdf")
+    assert note.subject == "Total current expenditures" and note.observed == 1.3
+    assert "within the range of its rows' in 8 of 10 columns" in note.message_en
+
+
+@needs_corpus
+def test_icdar_chart_scale_said_not_summed():
+    """us-023 p. 3: a chart's axes read as a table, a legend line "Total years of potential life
+    lost" beside the ticks 7,100 and 0.09 (7,400 … 6,700 by 100)."""
+    [note] = _notes("us-023.pdf")
+    assert note.observed == 7100 and "constant step (100): a chart's scale" in note.message_en
+
+
 @pytest.fixture(scope="module")
 def useiti_pdf() -> list[Finding]:
     if not CORPUS.is_dir():
@@ -116,8 +167,27 @@ def test_useiti_total_revenue_and_thresholds(useiti_pdf: list[Finding]):
     total = _one(useiti_pdf, check="sum_total", subject="TOTAL REVENUE", field="Total Reported by Government Entity",
                  tables=("TABLE C-1: ONRR—Royalties Results",))
     assert total.status == "pass" and total.observed == 8_103_790_884
-    ankor = _one(useiti_pdf, check="threshold", subject="ANKOR Energy LLC", tables=("TABLE C-1: ONRR—Royalties Results",))
+    ankor = _one(useiti_pdf, check="threshold", subject="ANKOR Energy LLC", field="Explication",
+                 tables=("TABLE C-1: ONRR—Royalties Results",))
     assert ankor.status == "pass" and ankor.expected == "beyond the margin"
+
+
+def test_useiti_bold_classification_checked_row_by_row(useiti_pdf: list[Finding]):
+    """The appendix has no category column: "Variances that exceed the Margin of Variance thresholds
+    ... are shown in BOLD" (p. 38). Each variance's weight is read from its font (Lato-Black against
+    Lato-Regular) and checked against the thresholds printed above its table."""
+    bold = [f for f in useiti_pdf if f.check == "threshold" and f.field == "Caractères gras"]
+    assert sum(1 for f in bold if f.observed == "bold") == 16 and all(
+        f.status == "pass" for f in bold if f.observed == "bold")
+    ankor = _one(bold, subject="ANKOR Energy LLC", tables=("TABLE C-1: ONRR—Royalties Results",))
+    assert (ankor.status, ankor.expected, ankor.observed) == ("pass", "beyond the margin", "bold")
+    assert ankor.rule.text_en == ("Bold type: variance beyond the threshold when Variance Percentage (%) > 1% "
+                                  "and Variance Amount ($) > 100,000 USD")
+    # C-1 p. 45: $1,038,592 (1.02 %) is over both thresholds and explained on p. 46, but printed regular.
+    [unmarked] = [f for f in bold if f.status == "fail"]
+    assert (unmarked.subject, unmarked.observed, unmarked.expected) == ("Ultra Resources Inc.", "not bold",
+                                                                         "beyond the margin")
+    assert len(bold) == 160
 
 
 @needs_corpus
@@ -155,3 +225,22 @@ def test_plan_meaning_roles():
     budget = [t for t in tables if t.previous is not None]
     assert [t.key for t in budget] == ["T7", "T8", "T9"] and budget[0].previous.key == "T6"
     assert "subtotal" not in tables[5].row_roles          # the bare 59 is found by the totals, not by its label
+
+
+def _total_notes(rows: list[tuple[str, str, dict[str, str]]]) -> list[Finding]:
+    columns = [ColumnSpec(f"c{i}", f"Col {i}", "number") for i in range(1, 4)]
+    table = make_table("T1", [ColumnSpec("label", "Poste", "text"), *columns], rows)
+    _, notes = infer_total_rules(interpret(table))
+    return notes
+
+
+def test_a_row_of_rates_is_said_not_summed_but_a_wrong_sparse_total_is_not_excused():
+    rates = [("A", "item", {"c1": "1.2", "c2": "3.4", "c3": "2.0"}), ("B", "item", {"c1": "1.8", "c2": "2.6", "c3": "4.0"}),
+             ("C", "item", {"c1": "1.0", "c2": "3.0", "c3": "3.0"}), ("Total", "total", {"c1": "1.5", "c2": "3.1", "c3": "4.5"})]
+    [note] = _total_notes(rates)
+    assert "rates or means, not their sum" in note.message_en
+    # One non-zero row per column: a total printed below it is wrong, not a rate.
+    sparse = [("A", "item", {"c1": "0", "c2": "0", "c3": "700"}), ("B", "item", {"c1": "50", "c2": "0", "c3": "0"}),
+              ("C", "item", {"c1": "0", "c2": "60", "c3": "0"}), ("Total", "total", {"c1": "40", "c2": "50", "c3": "600"})]
+    notes = _total_notes(sparse)
+    assert notes and all("matches no block of rows" in n.message_en for n in notes)

@@ -76,6 +76,18 @@ def test_the_grand_total_is_checked_against_the_lines_and_against_the_sub_totals
     assert by_lines.unit == "MFCFA" and "21,5 MFCFA" in by_lines.message_fr and "21.5 MFCFA" in by_lines.message_en
 
 
+def test_a_grand_total_gap_the_sub_totals_agree_on_is_said_once_with_both_readings():
+    agreeing = _lines([
+        _line("B1.1", "10", "Etat", 1), _line("B1.2", "5", "ETAT", 1), ("ST1", "subtotal", {"amount": "15", "block": "1"}),
+        _line("B2.1", "2.5", "UMOA", 2), _line("B2.2", "4", "PAD", 2), ("ST2", "subtotal", {"amount": "6.5", "block": "2"}),
+        ("TOTAL", "total", {"amount": "25.5"}),
+    ])
+    [gap] = check_grand_total(agreeing, LINES_CFG)
+    assert (gap.expected, gap.observed, gap.status, gap.key) == (pytest.approx(21.5), 25.5, "fail", "lines")
+    assert "somme des 4 lignes, égale à celle des 2 sous-totaux" in gap.message_fr
+    assert "sum of the 4 lines, equal to that of the 2 sub-totals" in gap.message_en
+
+
 def test_source_spellings_are_tied_to_the_totals_table_with_their_score():
     matches = match_sources(LINES, "source", SOURCES, SOURCES_CFG, {})
     assert {s: m.canonical for s, m in matches.items()} == {"Etat": "ETAT", "ETAT": "ETAT", "UMOA": "UEMOA", "PAD": "PAD"}

@@ -5,6 +5,7 @@ verifies their kind."""
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,11 @@ from extractors.readers import read
 from pipeline.specs import load_spec
 from reconcilers.arithmetic import ArithmeticCheck, as_table_rule
 from reconcilers.finding import CHECKS
-from reconcilers.parts import DECLARATION_KINDS, CheckContext
+from reconcilers.parts import DECLARATION_KINDS, CheckContext, verify
 from reconcilers.registry import CONFIGURABLE, KINDS, REGISTRY, kind_label, verifier
-from reconcilers.totals import TotalsCheck, check_totals, labelled_rules
+from reconcilers.rules import Support
+from reconcilers.spec_rules import total_rules
+from reconcilers.totals import TotalsCheck, check_totals
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
 SEEDS = [("par-kangaba-karan-noungani-2017.txt", "par.yaml"), ("itie-mali-plan-actions-2021.txt", "plan.yaml")]
@@ -80,13 +83,27 @@ def test_each_check_emits_only_the_kinds_it_declares(seeds):
 def test_spec_rules_go_through_the_check_that_verifies_their_kind(seeds):
     par = seeds[0]
     recap = par.tables["T10_recap"]
-    rules = labelled_rules(par.spec.table("T10_recap"))
+    rules = total_rules(recap, par.spec.table("T10_recap"))
     assert [(r.target, r.operands, r.source) for r in rules] == [
         ("land_subtotal", ("land",), "spec"), ("trees_subtotal", ("trees",), "spec"),
         ("total", ("land_subtotal", "trees_subtotal"), "spec")]
     assert isinstance(verifier(rules[0]), TotalsCheck)
-    verified = [f for rule in rules for f in verifier(rule).verify(recap, rule)]
+    verified = [f for rule in rules for f in verify(rule, par)]
     assert [(f.id, f.status) for f in verified] == [(f.id, f.status) for f in check_totals(recap, par.spec.table("T10_recap"))]
+    assert {f.rule.source for f in verified} == {"spec"}
     arithmetic = as_table_rule(par.configs["arithmetic"][0])
     assert isinstance(verifier(arithmetic), ArithmeticCheck)
-    assert [f.status for f in verifier(arithmetic).verify(par.tables["T2"], arithmetic)].count("fail") >= 1
+    assert [f.status for f in verify(arithmetic, par)].count("fail") >= 1
+
+
+def test_spec_and_inferred_totals_take_one_verification(seeds):
+    """The same total, stated by the spec or found by inference, verified by one function: same
+    figures, same verdict; only the words and the severity say where the rule came from."""
+    par = seeds[0]
+    recap = par.tables["T10_recap"]
+    [spec_rule] = [r for r in total_rules(recap, par.spec.table("T10_recap")) if r.target == "total"]
+    inferred = replace(spec_rule, source="inferred", support=Support(2, 2, "columns"))
+    spec_findings, inferred_findings = verify(spec_rule, par), verify(inferred, par)
+    assert [(f.expected, f.observed, f.status) for f in spec_findings] == \
+        [(f.expected, f.observed, f.status) for f in inferred_findings]
+    assert {f.severity for f in spec_findings} == {"error"} and {f.severity for f in inferred_findings} == {"warning"}

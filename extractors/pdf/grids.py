@@ -36,6 +36,7 @@ class PdfGrid:
     parts: tuple[int, int] = (0, 0)
     rows_at: tuple[RowAt, ...] = ()
     joins: tuple[str, ...] = ()              # continuation pages joined, and what was dropped of them
+    weights: tuple[tuple[int, ...], ...] = ()   # by row of `rows_at`, each cell's font weight (see `emphasis`)
 
     @property
     def width(self) -> int:

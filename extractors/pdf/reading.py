@@ -40,6 +40,7 @@ from extractors.pdf.document import (
     run_ocr,
     scratch_dir,
 )
+from extractors.pdf.emphasis import with_weights
 from extractors.pdf.grids import BBox, PdfGrid
 from extractors.pdf.objects import CAMELOT_LAPARAMS
 from extractors.pdf.prose import PageProse, page_paragraphs
@@ -182,7 +183,7 @@ def _inside(obj: dict, boxes: list[BBox]) -> bool:
 
 def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[list[dict], list[PdfGrid]]:
     """The page's text lines outside its tables, and its grids with their captions found."""
-    grids = [rows_below(page, g) for g in grids]
+    grids = [with_weights(page, rows_below(page, g)) for g in grids]
     boxes = [g.bbox for g in grids]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     lines = outside.extract_text_lines(return_chars=False)   # the lines outlive the page: no chars

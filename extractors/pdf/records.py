@@ -12,8 +12,10 @@ so a cell that fails is reported, never silently emptied.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
+from extractors.captions import caption_title
 from extractors.flattened import expand
 from extractors.frame import RawRow, build_table
 from extractors.layer import table_from_grid
@@ -66,15 +68,29 @@ def _spec_rows(grid: PdfGrid, spec: TableSpec, document: str, key: str, title: s
     return columns, read.rows, notes
 
 
+def _heavier_cells(grid: PdfGrid) -> set[tuple[int, int]]:
+    """(row, column) of the cells printed heavier than most printed cells of their column."""
+    heavier: set[tuple[int, int]] = set()
+    for c in range(grid.width):
+        weights = [(r, row[c]) for r, row in enumerate(grid.weights)
+                   if c < len(row) and c < len(grid.grid[r]) and grid.grid[r][c]]
+        if not weights:
+            continue
+        usual = Counter(weight for _, weight in weights).most_common(1)[0][0]
+        heavier |= {(r, c) for r, weight in weights if weight > usual}
+    return heavier
+
+
 def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
     """The grid as the table layer takes it: every cell with its page and box (its row's top and
     bottom, its column's x-range)."""
+    heavier = _heavier_cells(grid)
     rows = []
     for r, row in enumerate(grid.grid):
         if r < len(grid.rows_at):
             page, top, bottom, spans = grid.rows_at[r]
             rows.append(tuple(GridCell(text, CellSource(page=page, bbox=(spans[c][0], top, spans[c][1], bottom)
-                                                         if c < len(spans) else None))
+                                                         if c < len(spans) else None, emphasis=(r, c) in heavier))
                               for c, text in enumerate(row)))
         else:
             rows.append(tuple(GridCell(text, CellSource(page=grid.pages[0])) for text in row))
@@ -84,7 +100,7 @@ def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
 def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
     """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder;
     without a spec, through the table layer every reader shares."""
-    title = (spec.title if spec and spec.title else "") or grid.caption or key
+    title = (spec.title or caption_title(grid.caption or "") if spec else "") or grid.caption or key
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,

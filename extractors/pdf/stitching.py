@@ -104,6 +104,7 @@ def stitch(grids: list[PdfGrid]) -> list[PdfGrid]:
                     reason=f"{previous.reason}; continued on page {grid.pages[0]} ({why})",
                     boxes=previous.boxes + grid.boxes,
                     rows_at=previous.rows_at + grid.rows_at[start:] if previous.rows_at else (),
+                    weights=previous.weights + grid.weights[start:] if previous.weights else (),
                     joins=(*previous.joins, _join_note(grid, why, start)),
                 )
                 continue

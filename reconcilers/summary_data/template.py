@@ -85,34 +85,39 @@ class PartTable:
     table: ExtractedTable
     columns: dict[str, str]                   # field (part's or common) -> column key of the table
 
+    def _list(self, frame: str, column: str) -> list:
+        """A column of the table's `cells` or `sources` as a list, read once: a declaration's checks
+        point at thousands of cells, and pandas cost 0.2 ms a cell."""
+        lists = self.__dict__.setdefault("_lists", {})
+        if (frame, column) not in lists:
+            lists[(frame, column)] = getattr(self.table, frame)[column].tolist()
+        return lists[(frame, column)]
+
     def text(self, row: int, field: str) -> str:
         column = self.columns.get(field)
         if column is None:
             return ""
-        value = self.table.cells.at[row, column]
+        value = self._list("cells", column)[self.table.cells.index.get_loc(row)]
         return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+    def _source(self, position: int, column: str | None) -> CellSource | None:
+        sources = self.table.sources
+        if sources is None or column is None or column not in sources.columns or position >= len(sources):
+            return None
+        source = self._list("sources", column)[position]
+        return source if isinstance(source, CellSource) else None
 
     def location(self, row: int, field: str) -> Location:
         """The cell a reviewer opens: sheet and address when the reader gave them, else the row and column."""
         column = self.columns.get(field)
         label = next(c.label for c in self.table.columns if c.key == column) if column else field
-        source = _source(self.table, row, column)
         position = self.table.cells.index.get_loc(row)
+        source = self._source(position, column)
         cell = source.cell if source and source.cell else _address(self.table, position, column)
         sheet = (source.sheet if source and source.sheet else None) or self.document
         return Location(table=self.document, table_key=self.table.key,
                         row=None if source and source.cell else position + 2, column=label,
                         text=self.text(row, field) if column else None, sheet=sheet, cell=cell)
-
-
-def _source(table: ExtractedTable, row: int, column: str | None) -> CellSource | None:
-    if table.sources is None or column is None or column not in table.sources.columns:
-        return None
-    position = table.cells.index.get_loc(row)
-    if position >= len(table.sources):
-        return None
-    source = table.sources[column].iat[position]
-    return source if isinstance(source, CellSource) else None
 
 
 def _address(table: ExtractedTable, position: int, column: str | None) -> str | None:
@@ -208,10 +213,9 @@ def read_date(text: str) -> date | None:
 
 def records(part: PartTable) -> pd.DataFrame:
     """The part's rows as text per field (`row` = the table's row index), empty rows dropped."""
-    fields = list(part.columns)
-    frame = part.table.cells[[part.columns[field] for field in fields]].copy()
-    frame.columns = fields
-    frame = frame.fillna("").astype(str).apply(lambda column: column.str.strip())
+    cells = part.table.cells
+    frame = pd.DataFrame({field: ["" if pd.isna(text) else str(text).strip() for text in cells[column].tolist()]
+                          for field, column in part.columns.items()}, index=cells.index, dtype=str)
     return frame[(frame != "").any(axis=1)]
 
 

@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from reconcilers.finding import Location
-from reconcilers.names import Mention, fold, link_entities
+from reconcilers.names import KeyedScorer, Mention, as_is, fold, link_entities
 from reconcilers.summary_data.template import name_words
 
 NAME_THRESHOLD = 85.0
@@ -112,7 +113,7 @@ def _acronyms(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 20)
-def body_score(a: str, b: str) -> float:
+def _body_pair(a: str, b: str) -> float:
     """0..100: the same body despite brackets, accents, case, legal form, a catch-all in another language."""
     core_a, core_b = core_name(a), core_name(b)
     if core_a == core_b:
@@ -120,6 +121,31 @@ def body_score(a: str, b: str) -> float:
     if _acronyms(a) & ({core_b} | _acronyms(b)) or _acronyms(b) & {core_a}:
         return 95.0
     return fuzz.token_sort_ratio(core_a, core_b)
+
+
+def _body_matrix(queries: list[str], choices: list[str], cutoff: float) -> np.ndarray:
+    """`_body_pair` of every query against every choice at once (the linking of 29 declarations made
+    160 000 pairs in Python): token_sort_ratio over the core names by `process.cdist`, then the
+    cases that override it, found by looking up cores and acronyms (an acronym naming the other: 95;
+    the same core: 100)."""
+    query_cores, choice_cores = [core_name(q) for q in queries], [core_name(c) for c in choices]
+    matrix = process.cdist(query_cores, choice_cores, scorer=fuzz.token_sort_ratio, processor=None,
+                           score_cutoff=cutoff, dtype=np.float64)
+    by_core: dict[str, list[int]] = defaultdict(list)
+    by_acronym: dict[str, list[int]] = defaultdict(list)
+    for j, (choice, core) in enumerate(zip(choices, choice_cores, strict=True)):
+        by_core[core].append(j)
+        for acronym in _acronyms(choice):
+            by_acronym[acronym].append(j)
+    for i, (query, core) in enumerate(zip(queries, query_cores, strict=True)):
+        named = [j for acronym in _acronyms(query) for j in by_core.get(acronym, []) + by_acronym.get(acronym, [])]
+        matrix[i, named + by_acronym.get(core, [])] = 95.0
+        matrix[i, by_core.get(core, [])] = 100.0
+    return matrix
+
+
+# 0..100: the same body despite brackets, accents, case, legal form, a catch-all in another language.
+body_score = KeyedScorer(as_is, _body_pair, _body_matrix)
 
 
 def _grouped(entries: list[Entry]) -> dict[str, list[Entry]]:
