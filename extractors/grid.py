@@ -174,6 +174,12 @@ def header_labels(grid: Grid, rows: int) -> list[str]:
     return [" ".join(parts) for parts in labels]
 
 
+def label_key(label: str) -> str:
+    """A header label compared on its letters and digits only ("Total Reported by" / "Company"
+    wrapped anywhere, "In-Scope" or "In Scope")."""
+    return "".join(ch for ch in label.casefold() if ch.isalnum())
+
+
 def row_kind(row: list[str]) -> str:
     """item, subtotal or total, from the row's first printed cell."""
     first = next((cell for cell in row if cell), "")

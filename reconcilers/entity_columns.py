@@ -45,6 +45,7 @@ _CATCH_ALL = re.compile(r"^(?:others?|autres?|divers|misc\w*|sous[- ]?total|sub[
                         re.IGNORECASE)
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _FIGURE = re.compile(r"[$€£%]|\d[\d,.\s]{2,}")     # a name holds no amount
+_CUT = (":", ",", "/", "-", "–", "&")    # a heading, or a phrase cut at the end of its line
 _MIN_NAMES = 3
 _MAX_WORDS = 7
 _MAX_LENGTH = 60
@@ -76,24 +77,40 @@ def is_catch_all(name: str) -> bool:
 
 
 def name_like(text: str) -> bool:
-    """A short text of mostly letters, no amount, not a heading or a catch-all: a name."""
+    """A short text of mostly letters, no amount, not a heading or a catch-all: a name. A name
+    holds one comma at most (before its legal form, or between surname and first name: more is an
+    enumeration) and does not end as a line cut in mid-phrase does."""
     words = text.split()
     letters = sum(c.isalpha() for c in text)
     return (0 < len(words) <= _MAX_WORDS and len(text) <= _MAX_LENGTH and letters >= max(3, len(text) // 2)
-            and not text.rstrip().endswith(":") and text[0].isalpha() and not is_catch_all(text)
-            and not _FIGURE.search(text) and company_key(text) not in _LEGAL_SUFFIXES)
+            and not text.rstrip().endswith(_CUT) and text[0].isalpha() and not is_catch_all(text)
+            and text.count(",") <= 1 and not _FIGURE.search(text) and company_key(text) not in _LEGAL_SUFFIXES)
+
+
+def entity_rows(table: InterpretedTable) -> list[int]:
+    """The rows that may name an entity: the item rows, and the rows the table's meaning reads as
+    headings for want of a figure although they print a marker where the figure goes (`DNR`,
+    `N/A`: a company that did not report), or stand in a list of names (one column, no figures)."""
+    figures = table.columns_with("quantity", "percent")
+    alone = not figures and len(table.table.columns) == 1
+    cells = table.table.cells
+    return [index for index, role in zip(table.table.values.index, table.row_roles, strict=True)
+            if role == "item" or (role == "section" and (alone or any(
+                isinstance(text := cells.at[index, key], str) and text.strip() for key in figures)))]
 
 
 def entity_column(table: InterpretedTable) -> str | None:
     """The column naming one entity per item row, when the table has one (label or text role,
-    at least 3 names, 80 % of its cells name-like, 90 % of them distinct: a name wrapped over two
-    lines in a list leaves a fragment or two)."""
-    items = [index for index, role in zip(table.table.values.index, table.row_roles, strict=True) if role == "item"]
+    at least 3 names, filled on 80 % of the item rows and 80 % of its cells name-like, 90 % of
+    them distinct: a name wrapped over two lines in a list leaves a fragment or two). A column of
+    descriptions wrapped over several lines is none: its pieces fill one row in two, and read as
+    enumerations or end in mid-phrase."""
+    items = entity_rows(table)
     for key in table.columns_with("label", "text"):
         texts = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
         texts = [text for text in texts if text]
         names = [text for text in texts if name_like(text)]
-        if (len(names) >= _MIN_NAMES and len(names) >= 0.8 * len(texts)
+        if (len(names) >= _MIN_NAMES and len(texts) >= 0.8 * len(items) and len(names) >= 0.8 * len(texts)
                 and len({company_key(n) for n in names}) >= 0.9 * len(names)):
             return key
     return None
@@ -116,9 +133,9 @@ def _mentions(source: Source) -> list[list[Mention]]:
         if column is None:
             continue
         names = []
-        for index, role in zip(table.table.values.index, table.row_roles, strict=True):
+        for index in entity_rows(table):
             text = " ".join(str(table.table.cells.at[index, column] or "").split())
-            if role == "item" and text and name_like(text):
+            if text and name_like(text):
                 names.append(Mention(f"{source.document}\x1f{table.key}", int(index), text))
         found.append(names)
     return found

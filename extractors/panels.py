@@ -1,0 +1,316 @@
+"""A table printed as side-by-side panels of the same columns, read as one list.
+
+A long list is often printed in two (or more) panels side by side to save a page, each line of
+the page then holding two records. A reader sees one wide grid; this step, part of the table
+layer, cuts the grid into its panels and stacks them, leftmost first, so that the table has one
+column per meaning and one record per row. Panels are recognised
+
+- by a **repeated header**: the first panel's header labels printed again further right, on the
+  header's own line or lower (a panel may start lower on its page, under its own caption), in
+  as many cells or squeezed into one (the reader missed the panel's inner column boundary: each
+  of its cells is then cut where the panel's figure columns read from the end of the text);
+- by a **list continued** into the next column: a header printed over the first column only,
+  columns with no header of their own and cells of the same kind beside it, and the entries, read
+  down then across, in alphabetical order (at least 90 % of neighbours, every column boundary
+  included): one list wrapped into columns, not records of several fields.
+
+Either way a panel's first column must be words (the records' labels). A record whose label
+wraps over two lines around a single-line record of the other panel (`Anadarko Petroleum` /
+`Freeport-McMoRan Inc.` / `Corporation`) is joined first. Nothing is lost: the lines above a
+panel's own header (its caption, a key of abbreviations), the repeated headers and any column
+printed beside the panels (the page's prose) become the table's context lines, and every step
+is said in `merges`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.grid import guess_kind, header_labels, is_figure, label_key
+from extractors.quantity import number_convention
+from extractors.source import GridCell
+
+Row = list[GridCell]
+
+MIN_LISTED = 8              # entries a continued list needs before its order says anything
+MIN_IN_ORDER = 0.9          # share of neighbouring entries in order
+_MAX_FIGURE_WORDS = 3       # words a figure may take at the end of a squeezed cell ("$ 1 234")
+
+
+@dataclass
+class _Panel:
+    """Grid columns `first`..`first + width - 1`, whose records start at row `body`; a squeezed
+    panel holds in its one grid column the `fields` columns of the first panel."""
+
+    first: int
+    width: int
+    body: int
+    fields: int
+    kinds: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> range:
+        return range(self.first, self.first + self.width)
+
+
+@dataclass(frozen=True)
+class Stacked:
+    """The grid with its panels stacked: header rows then records, and what was set aside."""
+
+    rows: list[Row]
+    header: int
+    context: list[str]
+    merges: list[str] = field(default_factory=list)
+
+
+def _kind(texts: list[list[str]], column: int, body: int) -> str:
+    """The column's kind below `body`, read with its own number convention."""
+    cells = [row[column] for row in texts[body:]]
+    return guess_kind(cells, number_convention(cells))
+
+
+def _kinds(texts: list[list[str]], columns: range, body: int) -> tuple[str, ...]:
+    return tuple(_kind(texts, c, body) for c in columns)
+
+
+def _split(text: str, kinds: tuple[str, ...]) -> list[str] | None:
+    """A squeezed cell cut into the panel's columns: each figure column takes the shortest run of
+    words at the end of the text that reads as a figure; None when one finds none."""
+    words = text.split()
+    parts: list[str] = []
+    for kind in reversed(kinds[1:]):
+        if kind == "text":
+            return None
+        cut = next((n for n in range(1, min(_MAX_FIGURE_WORDS, len(words) - 1) + 1)
+                    if is_figure(" ".join(words[-n:]))), None)
+        if cut is None:
+            return None
+        parts.insert(0, " ".join(words[-cut:]))
+        words = words[:-cut]
+    return [" ".join(words), *parts]
+
+
+def _squeezed_fits(texts: list[list[str]], column: int, body: int, kinds: tuple[str, ...]) -> bool:
+    """Whether most cells of a squeezed column below its header cut into the panel's columns."""
+    filled = [row[column] for row in texts[body:] if row[column]]
+    return bool(filled) and 2 * sum(_split(text, kinds) is not None for text in filled) > len(filled)
+
+
+def _repeated(texts: list[list[str]], labels: list[str], header_top: int, top: int) -> list[_Panel]:
+    """The panels found by a repeated header sequence, widest sequence first; [] when none."""
+    width = len(labels)
+    for fields in range(width - 1, 0, -1):
+        for start in range(width - fields + 1):
+            sequence = labels[start:start + fields]
+            if not all(any(ch.isalpha() for ch in label) for label in sequence):
+                continue
+            main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
+            if main.kinds[0] != "text":
+                continue
+            panels = [main, *_repeats(texts, labels, main, header_top)]
+            if len(panels) > 1:
+                return sorted(panels, key=lambda panel: panel.first)
+    return []
+
+
+def _repeats(texts: list[list[str]], labels: list[str], main: _Panel, header_top: int) -> list[_Panel]:
+    """Other panels repeating `main`'s header: on its line(s), or lower in one row, in separate
+    cells of the same kinds or squeezed into one cell."""
+    keys = [label_key(label) for label in labels[main.first:main.first + main.fields]]
+    joined = label_key(" ".join(labels[main.first:main.first + main.fields]))
+    taken = set(main.columns)
+    found: list[_Panel] = []
+    column = 0
+    while column < len(labels):
+        span = range(column, column + main.fields)
+        panel = None
+        if column + main.fields <= len(labels) and not taken & set(span):
+            if [label_key(label) for label in labels[column:column + main.fields]] == keys:
+                panel = _Panel(column, main.fields, main.body, main.fields)
+            else:
+                row = next((r for r in range(main.body, len(texts))
+                            if [label_key(texts[r][c]) for c in span] == keys), None)
+                panel = _Panel(column, main.fields, row + 1, main.fields) if row is not None else None
+            if panel and _kinds(texts, panel.columns, panel.body) != main.kinds:
+                panel = None
+        if panel is None and main.fields > 1 and column not in taken:
+            row = next((r for r in range(header_top, len(texts)) if label_key(texts[r][column]) == joined), None)
+            if row is not None and _squeezed_fits(texts, column, row + 1, main.kinds):
+                panel = _Panel(column, 1, row + 1, main.fields, main.kinds)
+        if panel:
+            found.append(panel)
+            taken |= set(panel.columns)
+            column += panel.width
+        else:
+            column += 1
+    return found
+
+
+def _continued(texts: list[list[str]], labels: list[str], top: int) -> list[_Panel]:
+    """Candidate panels of a list continued into unlabelled columns (its order is checked later)."""
+    width = len(labels)
+    for fields in range(1, width // 2 + 1):
+        for start in range(width - 2 * fields + 1):
+            if not all(labels[start:start + fields]):
+                continue
+            main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
+            if main.kinds[0] != "text":
+                continue
+            panels = [main]
+            column = start + fields
+            while (column + fields <= width and not any(labels[column:column + fields])
+                   and _kinds(texts, range(column, column + fields), top) == main.kinds):
+                panels.append(_Panel(column, fields, top, fields))
+                column += fields
+            if len(panels) > 1:
+                return panels
+    return []
+
+
+def _joined(a: GridCell, b: GridCell) -> GridCell:
+    if not a.text or not b.text:
+        return a if a.text else b
+    return GridCell(f"{a.text} {b.text}", a.source)
+
+
+def _covers(texts: list[list[str]], panels: list[_Panel], top: int) -> bool:
+    """Whether the panels stand side by side in one run of columns, every column beside them
+    holding words only (text printed next to the panels, never figures of a record)."""
+    columns = sorted(c for panel in panels for c in panel.columns)
+    if columns != list(range(columns[0], columns[-1] + 1)):
+        return False
+    beside = [c for c in range(len(texts[0])) if c not in columns]
+    return all(_kind(texts, c, top) == "text" for c in beside)
+
+
+def _records(square: list[Row], panels: list[_Panel]) -> tuple[list[dict[int, Row]], int]:
+    """The body lines as {panel: its cells}, empty panels left out, with a label wrapped over the
+    lines above and below a single-line record of other panels joined (how many such joins): only
+    between lines where every one of those panels has a record, so that panels whose lines merely
+    alternate (printed at different heights) are never joined."""
+    lines = []
+    for r, row in enumerate(square):
+        line = {p: [row[c] for c in panel.columns] for p, panel in enumerate(panels)
+                if r >= panel.body and any(row[c].text for c in panel.columns)}
+        if line:
+            lines.append(line)
+    records: list[dict[int, Row]] = []
+    joins = 0
+    index = 0
+    while index < len(lines):
+        if index + 2 < len(lines):
+            above, middle, below = (set(lines[index + i]) for i in range(3))
+            both = above | middle
+            between = ((index == 0 or set(lines[index - 1]) >= both)
+                       and (index + 3 == len(lines) or set(lines[index + 3]) >= both))
+            if above == below and not above & middle and between:
+                record = dict(lines[index + 1])
+                for p in above:
+                    record[p] = [_joined(a, b) for a, b in zip(lines[index][p], lines[index + 2][p], strict=True)]
+                records.append(record)
+                joins += 1
+                index += 3
+                continue
+        records.append(lines[index])
+        index += 1
+    return records, joins
+
+
+def _order_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch == " ")
+
+
+def _in_order(records: list[dict[int, Row]], panels: list[_Panel]) -> tuple[int, int] | None:
+    """(neighbours in order, neighbours) of the entries read down then across, when every column
+    boundary is in order; None otherwise."""
+    columns = [[_order_key(record[p][0].text) for record in records if p in record] for p in range(len(panels))]
+    if any(not column for column in columns):
+        return None
+    if any(a[-1] > b[0] for a, b in zip(columns, columns[1:])):
+        return None
+    entries = [entry for column in columns for entry in column]
+    return sum(a <= b for a, b in zip(entries, entries[1:])), len(entries) - 1
+
+
+def _stack(square: list[Row], panels: list[_Panel], records: list[dict[int, Row]]) -> list[Row]:
+    """Each panel's records under the first panel's, squeezed cells cut into their columns."""
+    stacked = []
+    for p, panel in enumerate(panels):
+        for record in records:
+            if p not in record:
+                continue
+            cells = record[p]
+            if panel.width < panel.fields:
+                parts = _split(cells[0].text, panel.kinds) or [cells[0].text] + [""] * (panel.fields - 1)
+                cells = [GridCell(part, cells[0].source) for part in parts]
+            stacked.append(cells)
+    return stacked
+
+
+def _set_aside(square: list[Row], panels: list[_Panel], main: _Panel, header_rows: range) -> list[str]:
+    """Line by line, the text of the grid that is no panel's header or record: the lines above a
+    panel's records (its caption, a repeated header) and the columns beside the panels."""
+    owner = {c: panel for panel in panels for c in panel.columns}
+    lines = []
+    for r, row in enumerate(square):
+        kept = [cell.text for c, cell in enumerate(row) if cell.text and (
+            c not in owner or (r < owner[c].body and not (owner[c] is main and r in header_rows)))]
+        if kept:
+            lines.append(" ".join(kept))
+    return lines
+
+
+def stack_panels(square: list[Row], context_rows: int, header: int) -> Stacked | None:
+    """The grid (square, `context_rows` lines above a header of `header` lines) with its
+    side-by-side panels stacked, or None when it is not printed in panels."""
+    if not header or not square or len(square[0]) < 2:
+        return None
+    texts = [[cell.text for cell in row] for row in square]
+    top = context_rows + header
+    labels = header_labels(texts[context_rows:top], header)
+    panels = _repeated(texts, labels, context_rows, top)
+    how = "repeated"
+    if not panels:
+        panels, how = _continued(texts, labels, top), "continued"
+    if not panels:
+        return None
+    main = next(panel for panel in panels if panel.width == panel.fields and panel.body == top
+                and all(labels[c] for c in panel.columns))
+    if not _covers(texts, panels, top):
+        return None
+    records, joins = _records(square, panels)
+    order = _in_order(records, panels) if how == "continued" else None
+    if how == "continued" and (order is None or order[1] + 1 < MIN_LISTED or order[0] < MIN_IN_ORDER * order[1]):
+        return None
+    header_rows = range(context_rows, top)
+    rows = [[row[c] for c in main.columns] for row in square[context_rows:top]]
+    set_aside = _set_aside(square, panels, main, header_rows)
+    return Stacked(rows + _stack(square, panels, records), header, set_aside,
+                   _notes(panels, labels[main.first:main.first + main.fields], how, order, joins, set_aside))
+
+
+def _notes(panels: list[_Panel], sequence: list[str], how: str, order: tuple[int, int] | None, joins: int,
+           set_aside: list[str]) -> list[str]:
+    shown = " | ".join(sequence)
+    columns = ", ".join(f"c{panel.first}" if panel.width == 1 else f"c{panel.first}-c{panel.first + panel.width - 1}"
+                        for panel in sorted(panels, key=lambda panel: panel.first))
+    squeezed = sum(panel.width < panel.fields for panel in panels)
+    if how == "repeated":
+        fr = f"en-tête « {shown} » répété"
+        en = f"header “{shown}” repeated"
+        if squeezed:
+            fr += " (dans une seule cellule : ses cellules coupées aux chiffres de la fin)"
+            en += " (in one cell: its cells cut at the figures they end with)"
+    else:
+        fr = f"liste continuée sous un seul en-tête « {shown} », en ordre alphabétique ({order[0]} voisins sur {order[1]})"
+        en = f"list continued under one header “{shown}”, in alphabetical order ({order[0]} of {order[1]} neighbours)"
+    notes = [f"{len(panels)} panneaux côte à côte ({columns}) lus comme une liste, l'un sous l'autre : {fr} / "
+             f"{len(panels)} side-by-side panels ({columns}) read as one list, one under the other: {en}"]
+    if joins:
+        notes.append(f"{joins} libellé(s) sur deux lignes autour d'une ligne de l'autre panneau réunis / "
+                     f"{joins} label(s) wrapped around a line of the other panel joined")
+    if set_aside:
+        notes.append(f"{len(set_aside)} ligne(s) hors des panneaux (légende, en-têtes répétés, texte à côté) "
+                     f"gardées en contexte / {len(set_aside)} line(s) outside the panels (caption, repeated "
+                     f"headers, text beside them) kept as context")
+    return notes
