@@ -232,7 +232,7 @@ def _in_order(records: list[dict[int, Row]], panels: list[_Panel]) -> tuple[int,
     return sum(a <= b for a, b in zip(entries, entries[1:])), len(entries) - 1
 
 
-def _stack(square: list[Row], panels: list[_Panel], records: list[dict[int, Row]]) -> list[Row]:
+def _stack(panels: list[_Panel], records: list[dict[int, Row]]) -> list[Row]:
     """Each panel's records under the first panel's, squeezed cells cut into their columns."""
     stacked = []
     for p, panel in enumerate(panels):
@@ -285,7 +285,7 @@ def stack_panels(square: list[Row], context_rows: int, header: int) -> Stacked |
     header_rows = range(context_rows, top)
     rows = [[row[c] for c in main.columns] for row in square[context_rows:top]]
     set_aside = _set_aside(square, panels, main, header_rows)
-    return Stacked(rows + _stack(square, panels, records), header, set_aside,
+    return Stacked(rows + _stack(panels, records), header, set_aside,
                    _notes(panels, labels[main.first:main.first + main.fields], how, order, joins, set_aside))
 
 
@@ -302,6 +302,7 @@ def _notes(panels: list[_Panel], sequence: list[str], how: str, order: tuple[int
             fr += " (dans une seule cellule : ses cellules coupées aux chiffres de la fin)"
             en += " (in one cell: its cells cut at the figures they end with)"
     else:
+        assert order is not None
         fr = f"liste continuée sous un seul en-tête « {shown} », en ordre alphabétique ({order[0]} voisins sur {order[1]})"
         en = f"list continued under one header “{shown}”, in alphabetical order ({order[0]} of {order[1]} neighbours)"
     notes = [f"{len(panels)} panneaux côte à côte ({columns}) lus comme une liste, l'un sous l'autre : {fr} / "

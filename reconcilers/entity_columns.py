@@ -153,9 +153,10 @@ def link_with_near_misses(sources: Sequence[Source], threshold: float = COMPANY_
     return link_entities(mentions, threshold, company_ratio) if mentions else ([], [])
 
 
+# Words of the process ("Reporting Results", "Taxes Reconciliation Data") say nothing of which figure a column holds.
 _GENERIC = frozenset("""table tableau result results résultats resultats total totals reported declared by par of the and
 de du des la le les et en a an for pour amount montant data donnees données sheet feuille in on entity entite
-percentage pourcentage percent""".split())
+percentage pourcentage percent reporting reconciliation rapprochement""".split())
 _ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "1er": "premier", "1re": "premiere"}
 _TITLE_NUMBER = re.compile(r"^\s*(?:table|tableau|annexe|appendix)?\s*[A-Z]?-?\d+[\w.-]*\s*[:.—–-]?\s*|^T\d+$",
                            re.IGNORECASE)

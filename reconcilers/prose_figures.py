@@ -25,6 +25,7 @@ from reconcilers.entity_columns import (
     company_key,
     entities_across_documents,
     entity_column,
+    entity_rows,
     label_words,
     link_sources,
     name_like,
@@ -300,10 +301,14 @@ def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str,
         for table in source.tables:
             column = entity_column(table)
             if column is not None:
-                count = sum(1 for i, role in zip(table.table.values.index, table.row_roles, strict=True)
-                            if role == "item" and name_like(" ".join(str(table.table.cells.at[i, column]).split())))
+                named = [i for i in entity_rows(table)
+                         if name_like(" ".join(str(table.table.cells.at[i, column]).split()))]
+                figures = table.columns_with("quantity", "percent")
+                reporting = sum(1 for i in named if table.numbers.loc[i, figures].notna().any()) if figures else 0
                 title = f"{source.document} {table.table.provenance.title}"
-                companies.append((count, f"noms dans {title}", f"names in {title}"))
+                companies.append((len(named), f"noms dans {title}", f"names in {title}"))
+                if 0 < reporting < len(named):       # the others print DNP, DNR, N/A: they did not report
+                    companies.append((reporting, f"noms avec un chiffre dans {title}", f"names with a figure in {title}"))
     shared = [e for e in link_sources(sources) if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]
     if shared:
         companies.append((len(shared), "entités communes aux documents", "entities shared by the documents"))

@@ -25,6 +25,7 @@ from reconcilers.entity_columns import (
     link_sources,
 )
 from reconcilers.meaning import interpret_document
+from reconcilers.prose_figures import count_claims
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "useiti-2015"
 APPENDIX = CORPUS / "USEITI_extractive-revenue-appendix_2015-12-22.pdf"
@@ -109,3 +110,15 @@ def test_lists_of_revenue_streams_and_forms_are_no_name_columns(pages: dict[str,
     for name in ("streams", "forms"):
         tables = interpret_document(extract_pdf(pages[name]))
         assert tables and [entity_column(t) for t in tables] == [None] * len(tables)
+
+
+def test_companies_that_reported_counted_in_table_c12(c12: ExtractedDocument, tmp_path: Path) -> None:
+    """Executive summary p. 14: "12 companies reported" (corporate income taxes) is C-12's 12 names
+    with a figure; its other 33 names print DNP, DNR or N/A. "45 companies" is its names."""
+    copy_pages(SUMMARY, 14, 14, tmp_path / "p14.pdf")
+    page = extract_pdf(tmp_path / "p14.pdf")
+    sources = [Source("summary.pdf", interpret_document(page), page), Source("appendix.pdf", interpret_document(c12))]
+    tied = {(f.subject, f.status): f.message_en for f in count_claims(sources)}
+    assert set(tied) == {("45 companies", "pass"), ("12 companies", "pass")}
+    assert tied[("12 companies", "pass")].endswith("12 names with a figure in appendix.pdf TABLE C-12: IRS—Federal "
+                                                   "Corporate Income Tax Reporting Results.")
