@@ -69,6 +69,13 @@ def _kind(texts: list[list[str]], column: int, body: int) -> str:
     return guess_kind(cells, number_convention(cells))
 
 
+def _labels(texts: list[list[str]], column: int, body: int) -> bool:
+    """Whether a column below `body` holds records' labels: words, at least 3, one figure in five
+    at most (a group header carried over two columns of figures repeats, but heads no panel)."""
+    filled = [row[column] for row in texts[body:] if row[column]]
+    return len(filled) >= 3 and 5 * sum(is_figure(text) for text in filled) <= len(filled)
+
+
 def _kinds(texts: list[list[str]], columns: range, body: int) -> tuple[str, ...]:
     return tuple(_kind(texts, c, body) for c in columns)
 
@@ -105,7 +112,7 @@ def _repeated(texts: list[list[str]], labels: list[str], header_top: int, top: i
             if not all(any(ch.isalpha() for ch in label) for label in sequence):
                 continue
             main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
-            if main.kinds[0] != "text":
+            if main.kinds[0] != "text" or not _labels(texts, start, top):
                 continue
             panels = [main, *_repeats(texts, labels, main, header_top)]
             if len(panels) > 1:
@@ -131,7 +138,8 @@ def _repeats(texts: list[list[str]], labels: list[str], main: _Panel, header_top
                 row = next((r for r in range(main.body, len(texts))
                             if [label_key(texts[r][c]) for c in span] == keys), None)
                 panel = _Panel(column, main.fields, row + 1, main.fields) if row is not None else None
-            if panel and _kinds(texts, panel.columns, panel.body) != main.kinds:
+            if panel and (_kinds(texts, panel.columns, panel.body) != main.kinds
+                          or not _labels(texts, panel.first, panel.body)):
                 panel = None
         if panel is None and main.fields > 1 and column not in taken:
             row = next((r for r in range(header_top, len(texts)) if label_key(texts[r][column]) == joined), None)
@@ -154,12 +162,13 @@ def _continued(texts: list[list[str]], labels: list[str], top: int) -> list[_Pan
             if not all(labels[start:start + fields]):
                 continue
             main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
-            if main.kinds[0] != "text":
+            if main.kinds[0] != "text" or not _labels(texts, start, top):
                 continue
             panels = [main]
             column = start + fields
             while (column + fields <= width and not any(labels[column:column + fields])
-                   and _kinds(texts, range(column, column + fields), top) == main.kinds):
+                   and _kinds(texts, range(column, column + fields), top) == main.kinds
+                   and _labels(texts, column, top)):
                 panels.append(_Panel(column, fields, top, fields))
                 column += fields
             if len(panels) > 1:

@@ -6,10 +6,16 @@ line): `extractors.conservation.account` holds it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from extractors.conservation import account, table_pieces
 from extractors.layer import table_from_grid
+from extractors.pdf import extract_pdf
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.table import ExtractedTable, Provenance
+from reconcilers.document import reconcile
 
 # Table C-12 of the appendix (p. 72) as camelot's network parser cuts it: the right panel's header
 # is the grid's header; the left panel, lower on the page under its own caption, is squeezed into
@@ -110,6 +116,19 @@ def test_a_repeated_header_over_figures_first_is_no_panel() -> None:
     assert len(table.columns) == 4 and len(table.cells) == 3
 
 
+def test_a_group_label_carried_over_columns_of_figures_heads_no_panel() -> None:
+    """ICDAR us-002 Table 5 (p. 2): "Percent who borrowed" spans "Under-graduate only" and
+    "Graduate only", so both columns' merged labels read the same; they hold figures (and a "†"
+    for a suppressed estimate, which makes them words to the type guesser), not labels."""
+    rows = [["", "Percent who borrowed", "", ""], ["", "Under-", "", ""], ["", "graduate Graduate", "", ""],
+            ["Student and institutional characteristics Neither", "only", "only", "Both"],
+            ["Total 31.4", "23.7", "17.7", "27.2"], ["Public 4-year 32.6", "23.0", "19.5", "24.9"],
+            ["Non-doctorate-granting 34.4", "25.6", "15.9", "24.1"], ["Doctorate-granting 31.7", "21.7", "21.3", "25.2"], ["Private for-profit 27.5", "†", "†", "†"]]
+    table = _table(rows)
+    assert len(table.columns) == 4 and len(table.cells) == 5
+    assert not [m for m in table.merges if "panels" in m]
+
+
 def test_panels_printed_at_different_heights_are_not_joined() -> None:
     """Two panels whose lines alternate (each record a line, the panels offset by half a line):
     no record is wrapped around the other panel's line."""
@@ -120,3 +139,22 @@ def test_panels_printed_at_different_heights_are_not_joined() -> None:
     assert list(table.cells["row"]) == ["Alpha", "Beta", "Gamma", "Delta", "Epsilon", "Zeta"]
     assert list(table.values["c1"]) == [10, 20, 30, 40, 50, 60]
     assert _lost(rows, table) == 0
+
+
+ICDAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "icdar2013-us" / "us-035a.pdf"
+
+
+@pytest.mark.skipif(not ICDAR.is_file(), reason="../shared corpus absent")
+def test_three_panels_of_ages_give_one_column_whose_total_is_verified() -> None:
+    """ICDAR 2013 us-035a, p. 1: "Age | Total population" printed three times across the page
+    (under 1 year to 39, 40 to 79, 80 to 112+ and Total): one list of 113 ages whose sum is the
+    printed Total, 226,545,805."""
+    document = extract_pdf(ICDAR)
+    [table] = [t for t in document.tables if [c.label for c in t.columns] == ["Age", "Total population"]]
+    assert len(table.cells) == 114 and table.cells["row"].iloc[0] == "Under 1 year"
+    assert list(table.cells["row"].iloc[-2:]) == ["112+ years", "Total"]
+    values = table.values.set_index("row")["c1"]
+    assert values.drop("Total").sum() == values["Total"] == 226_545_805
+    verified = [f for f in reconcile(document, None, None).findings
+                if f.check == "sum_total" and f.field == "Total population"]
+    assert [(f.status, f.expected) for f in verified] == [("pass", 226_545_805)]
