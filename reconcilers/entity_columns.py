@@ -59,10 +59,22 @@ def company_key(name: str) -> str:
     return " ".join(words)
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether a bracketed part is the name's acronym: its letters are capitals of the name, in order,
+    the first one first ("ONRR" of "Office of Natural Resources Revenue"); a bracketed qualifier
+    many names share ("Academic Skills (WJIII)", the test a score comes from) is none."""
+    capitals = [c for c in _BRACKETED.sub(" ", name) if c.isupper()]
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    if len(letters) < 2 or not capitals or letters[0] != capitals[0]:
+        return False
+    rest = iter(capitals)
+    return all(letter in rest for letter in letters)
+
+
 def aliases(name: str) -> set[str]:
-    """The keys a name may be written under: its company key, and a bracketed acronym on its own."""
+    """The keys a name may be written under: its company key, and its bracketed acronym on its own."""
     keys = {company_key(name)}
-    keys |= {fold(part) for part in _BRACKETED.findall(name) if fold(part)}
+    keys |= {fold(part) for part in _BRACKETED.findall(name) if fold(part) and _abbreviates(part, name)}
     return keys - {""}
 
 
