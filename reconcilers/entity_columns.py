@@ -113,16 +113,18 @@ def entity_rows(table: InterpretedTable) -> list[int]:
 
 def entity_column(table: InterpretedTable) -> str | None:
     """The column naming one entity per item row, when the table has one (label or text role,
-    at least 3 names, filled on 80 % of the item rows and 80 % of its cells name-like, 90 % of
-    them distinct: a name wrapped over two lines in a list leaves a fragment or two). A column of
-    descriptions wrapped over several lines is none: its pieces fill one row in two, and read as
-    enumerations or end in mid-phrase."""
+    at least 3 names, filled on 80 % of the item rows from its first name to its last and 80 % of
+    its cells name-like, 90 % of them distinct: a name wrapped over two lines in a list leaves a
+    fragment or two). A column of descriptions wrapped over several lines is none: its pieces fill
+    one row in two, and read as enumerations or end in mid-phrase."""
     items = entity_rows(table)
     for key in table.columns_with("label", "text"):
-        texts = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
-        texts = [text for text in texts if text]
+        cells = [" ".join(str(table.table.cells.at[i, key] or "").split()) for i in items]
+        filled = [n for n, text in enumerate(cells) if text]
+        texts = [cells[n] for n in filled]
         names = [text for text in texts if name_like(text)]
-        if (len(names) >= _MIN_NAMES and len(texts) >= 0.8 * len(items) and len(names) >= 0.8 * len(texts)
+        if (len(names) >= _MIN_NAMES and len(texts) >= 0.8 * (filled[-1] - filled[0] + 1)
+                and len(names) >= 0.8 * len(texts)
                 and len({company_key(n) for n in names}) >= 0.9 * len(names)):
             return key
     return None
