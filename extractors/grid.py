@@ -28,6 +28,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # "Ensemble" (a French statistical table's total row), "All items" is left alone (a label).
 _SUBTOTAL = re.compile(r"^\s*(?:sous[\s\-]*tota(?:l|ux)|sub[\s\-]*totals?)\b", re.IGNORECASE)
 _TOTAL = re.compile(r"^\s*(?:(?:grand[\s\-]+)?tota(?:l|ux)\b|ensemble\s*$)", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")
 
@@ -177,7 +178,7 @@ def header_labels(grid: Grid, rows: int) -> list[str]:
 def label_key(label: str) -> str:
     """A header label compared on its letters and digits only ("Total Reported by" / "Company"
     wrapped anywhere, "In-Scope" or "In Scope")."""
-    return "".join(ch for ch in label.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", label.casefold())
 
 
 def row_kind(row: list[str]) -> str:

@@ -35,6 +35,7 @@ Row = list[GridCell]
 MIN_LISTED = 8              # entries a continued list needs before its order says anything
 MIN_IN_ORDER = 0.9          # share of neighbouring entries in order
 _MAX_FIGURE_WORDS = 3       # words a figure may take at the end of a squeezed cell ("$ 1 234")
+MAX_SQUEEZED = 4            # header labels a reader may have squeezed into one cell
 
 
 @dataclass
@@ -63,21 +64,48 @@ class Stacked:
     merges: list[str] = field(default_factory=list)
 
 
-def _kind(texts: list[list[str]], column: int, body: int) -> str:
-    """The column's kind below `body`, read with its own number convention."""
-    cells = [row[column] for row in texts[body:]]
-    return guess_kind(cells, number_convention(cells))
+class _Grid:
+    """The grid's texts, with what the search asks of a column below a row computed once: its kind
+    and whether it holds labels; and where a cell repeats a header label, or a run of them."""
 
+    def __init__(self, texts: list[list[str]], labels: list[str], header_top: int) -> None:
+        self.texts = texts
+        self.labels = labels
+        self._kinds: dict[tuple[int, int], str] = {}
+        self._labels: dict[tuple[int, int], bool] = {}
+        self.keys = keys = [label_key(label) for label in labels]
+        self.runs: dict[str, set[int]] = {}                   # a run of labels' key -> where such runs start
+        for a in range(len(keys)):
+            for b in range(a + 2, min(a + MAX_SQUEEZED, len(keys)) + 1):
+                self.runs.setdefault("".join(keys[a:b]), set()).add(a)
+        wanted = (set(keys) | set(self.runs)) - {""}
+        firsts = {key[0] for key in wanted}
+        self.at: dict[str, list[tuple[int, int]]] = {}        # key -> (row, column) of the cells reading it
+        for r in range(header_top, len(texts)):
+            for c, text in enumerate(texts[r]):
+                if text[:1].casefold() in firsts and (key := label_key(text)) in wanted:
+                    self.at.setdefault(key, []).append((r, c))
 
-def _labels(texts: list[list[str]], column: int, body: int) -> bool:
-    """Whether a column below `body` holds records' labels: words, at least 3, one figure in five
-    at most (a group header carried over two columns of figures repeats, but heads no panel)."""
-    filled = [row[column] for row in texts[body:] if row[column]]
-    return len(filled) >= 3 and 5 * sum(is_figure(text) for text in filled) <= len(filled)
+    def kind(self, column: int, body: int) -> str:
+        """The column's kind below `body`, read with its own number convention."""
+        if (column, body) not in self._kinds:
+            cells = [row[column] for row in self.texts[body:]]
+            self._kinds[column, body] = guess_kind(cells, number_convention(cells))
+        return self._kinds[column, body]
 
+    def kinds(self, columns: range, body: int) -> tuple[str, ...]:
+        return tuple(self.kind(c, body) for c in columns)
 
-def _kinds(texts: list[list[str]], columns: range, body: int) -> tuple[str, ...]:
-    return tuple(_kind(texts, c, body) for c in columns)
+    def holds_labels(self, column: int, body: int) -> bool:
+        """Whether a column below `body` holds records' labels: words, at least 3, one figure in five
+        at most (a group header carried over two columns of figures repeats, but heads no panel)."""
+        if (column, body) not in self._labels:
+            filled = [row[column] for row in self.texts[body:] if row[column]]
+            self._labels[column, body] = len(filled) >= 3 and 5 * sum(map(is_figure, filled)) <= len(filled)
+        return self._labels[column, body]
+
+    def label_column(self, column: int, body: int) -> bool:
+        return self.kind(column, body) == "text" and self.holds_labels(column, body)
 
 
 def _split(text: str, kinds: tuple[str, ...]) -> list[str] | None:
@@ -97,34 +125,45 @@ def _split(text: str, kinds: tuple[str, ...]) -> list[str] | None:
     return [" ".join(words), *parts]
 
 
-def _squeezed_fits(texts: list[list[str]], column: int, body: int, kinds: tuple[str, ...]) -> bool:
+def _squeezed_fits(grid: _Grid, column: int, body: int, kinds: tuple[str, ...]) -> bool:
     """Whether most cells of a squeezed column below its header cut into the panel's columns."""
-    filled = [row[column] for row in texts[body:] if row[column]]
+    filled = [row[column] for row in grid.texts[body:] if row[column]]
     return bool(filled) and 2 * sum(_split(text, kinds) is not None for text in filled) > len(filled)
 
 
-def _repeated(texts: list[list[str]], labels: list[str], header_top: int, top: int) -> list[_Panel]:
-    """The panels found by a repeated header sequence, widest sequence first; [] when none."""
+def _repeated(grid: _Grid, top: int) -> list[_Panel]:
+    """The panels found by a repeated header sequence, widest sequence first; [] when none. Only a
+    sequence printed again (in the header or in a cell further down) is looked at."""
+    labels, keys = grid.labels, grid.keys
     width = len(labels)
+    starts = {c for c, key in enumerate(keys) if key and (keys.count(key) > 1 or any(
+        column != c for _, column in grid.at.get(key, ())))}
+    starts |= {start for key in grid.at for start in grid.runs.get(key, ())}
     for fields in range(width - 1, 0, -1):
-        for start in range(width - fields + 1):
-            sequence = labels[start:start + fields]
-            if not all(any(ch.isalpha() for ch in label) for label in sequence):
+        for start in sorted(starts):
+            sequence = keys[start:start + fields]
+            if len(sequence) < fields:
                 continue
-            main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
-            if main.kinds[0] != "text" or not _labels(texts, start, top):
+            if not all(any(ch.isalpha() for ch in label) for label in labels[start:start + fields]):
                 continue
-            panels = [main, *_repeats(texts, labels, main, header_top)]
+            again = any(keys[c:c + fields] == sequence for c in range(width - fields + 1) if c != start)
+            elsewhere = {c for key in {sequence[0], "".join(sequence)} for _, c in grid.at.get(key, ())
+                         if not start <= c < start + fields}
+            if not (again or elsewhere) or not grid.label_column(start, top):
+                continue
+            main = _Panel(start, fields, top, fields, grid.kinds(range(start, start + fields), top))
+            panels = [main, *_repeats(grid, main)]
             if len(panels) > 1:
                 return sorted(panels, key=lambda panel: panel.first)
     return []
 
 
-def _repeats(texts: list[list[str]], labels: list[str], main: _Panel, header_top: int) -> list[_Panel]:
+def _repeats(grid: _Grid, main: _Panel) -> list[_Panel]:
     """Other panels repeating `main`'s header: on its line(s), or lower in one row, in separate
     cells of the same kinds or squeezed into one cell."""
+    labels = grid.labels
     keys = [label_key(label) for label in labels[main.first:main.first + main.fields]]
-    joined = label_key(" ".join(labels[main.first:main.first + main.fields]))
+    joined = "".join(keys)
     taken = set(main.columns)
     found: list[_Panel] = []
     column = 0
@@ -135,15 +174,15 @@ def _repeats(texts: list[list[str]], labels: list[str], main: _Panel, header_top
             if [label_key(label) for label in labels[column:column + main.fields]] == keys:
                 panel = _Panel(column, main.fields, main.body, main.fields)
             else:
-                row = next((r for r in range(main.body, len(texts))
-                            if [label_key(texts[r][c]) for c in span] == keys), None)
+                row = next((r for r, c in grid.at.get(keys[0], ()) if c == column and r >= main.body
+                            and [label_key(grid.texts[r][k]) for k in span] == keys), None)
                 panel = _Panel(column, main.fields, row + 1, main.fields) if row is not None else None
-            if panel and (_kinds(texts, panel.columns, panel.body) != main.kinds
-                          or not _labels(texts, panel.first, panel.body)):
+            if panel and (grid.kinds(panel.columns, panel.body) != main.kinds
+                          or not grid.holds_labels(panel.first, panel.body)):
                 panel = None
         if panel is None and main.fields > 1 and column not in taken:
-            row = next((r for r in range(header_top, len(texts)) if label_key(texts[r][column]) == joined), None)
-            if row is not None and _squeezed_fits(texts, column, row + 1, main.kinds):
+            row = next((r for r, c in grid.at.get(joined, ()) if c == column), None)
+            if row is not None and _squeezed_fits(grid, column, row + 1, main.kinds):
                 panel = _Panel(column, 1, row + 1, main.fields, main.kinds)
         if panel:
             found.append(panel)
@@ -154,21 +193,22 @@ def _repeats(texts: list[list[str]], labels: list[str], main: _Panel, header_top
     return found
 
 
-def _continued(texts: list[list[str]], labels: list[str], top: int) -> list[_Panel]:
+def _continued(grid: _Grid, top: int) -> list[_Panel]:
     """Candidate panels of a list continued into unlabelled columns (its order is checked later)."""
+    labels = grid.labels
     width = len(labels)
     for fields in range(1, width // 2 + 1):
         for start in range(width - 2 * fields + 1):
-            if not all(labels[start:start + fields]):
+            if not all(labels[start:start + fields]) or any(labels[start + fields:start + 2 * fields]):
                 continue
-            main = _Panel(start, fields, top, fields, _kinds(texts, range(start, start + fields), top))
-            if main.kinds[0] != "text" or not _labels(texts, start, top):
+            if not grid.label_column(start, top):
                 continue
+            main = _Panel(start, fields, top, fields, grid.kinds(range(start, start + fields), top))
             panels = [main]
             column = start + fields
             while (column + fields <= width and not any(labels[column:column + fields])
-                   and _kinds(texts, range(column, column + fields), top) == main.kinds
-                   and _labels(texts, column, top)):
+                   and grid.kinds(range(column, column + fields), top) == main.kinds
+                   and grid.holds_labels(column, top)):
                 panels.append(_Panel(column, fields, top, fields))
                 column += fields
             if len(panels) > 1:
@@ -182,14 +222,14 @@ def _joined(a: GridCell, b: GridCell) -> GridCell:
     return GridCell(f"{a.text} {b.text}", a.source)
 
 
-def _covers(texts: list[list[str]], panels: list[_Panel], top: int) -> bool:
+def _covers(grid: _Grid, panels: list[_Panel], top: int) -> bool:
     """Whether the panels stand side by side in one run of columns, every column beside them
     holding words only (text printed next to the panels, never figures of a record)."""
     columns = sorted(c for panel in panels for c in panel.columns)
     if columns != list(range(columns[0], columns[-1] + 1)):
         return False
-    beside = [c for c in range(len(texts[0])) if c not in columns]
-    return all(_kind(texts, c, top) == "text" for c in beside)
+    beside = [c for c in range(len(grid.labels)) if c not in columns]
+    return all(grid.kind(c, top) == "text" for c in beside)
 
 
 def _records(square: list[Row], panels: list[_Panel]) -> tuple[list[dict[int, Row]], int]:
@@ -277,15 +317,16 @@ def stack_panels(square: list[Row], context_rows: int, header: int) -> Stacked |
     texts = [[cell.text for cell in row] for row in square]
     top = context_rows + header
     labels = header_labels(texts[context_rows:top], header)
-    panels = _repeated(texts, labels, context_rows, top)
+    grid = _Grid(texts, labels, context_rows)
+    panels = _repeated(grid, top)
     how = "repeated"
     if not panels:
-        panels, how = _continued(texts, labels, top), "continued"
+        panels, how = _continued(grid, top), "continued"
     if not panels:
         return None
     main = next(panel for panel in panels if panel.width == panel.fields and panel.body == top
                 and all(labels[c] for c in panel.columns))
-    if not _covers(texts, panels, top):
+    if not _covers(grid, panels, top):
         return None
     records, joins = _records(square, panels)
     order = _in_order(records, panels) if how == "continued" else None
