@@ -34,6 +34,7 @@ _SUBTOTAL = re.compile(rf"^\s*{_SUB}(?:{_TOTAL_WORD}|(?i:totals))\b")
 _TOTAL = re.compile(rf"^\s*(?:(?:(?i:grand)[\s\-]+)?{_TOTAL_WORD}\b|(?i:ensemble)\s*$)")
 # Anywhere in flattened text (a row's words run together with its figures).
 TOTAL_LABEL = re.compile(rf"(?<![\w-])(?:{_SUB})?{_TOTAL_WORD}(?![\w-])")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # Kinds tried, in order, on a column no spec describes.
 _GUESSED_KINDS = ("number", "area", "money", "percent")
 
@@ -178,6 +179,12 @@ def header_labels(grid: Grid, rows: int) -> list[str]:
             if current and (not labels[c] or labels[c][-1] != current):
                 labels[c].append(current)
     return [" ".join(parts) for parts in labels]
+
+
+def label_key(label: str) -> str:
+    """A header label compared on its letters and digits only ("Total Reported by" / "Company"
+    wrapped anywhere, "In-Scope" or "In Scope")."""
+    return _NOT_ALNUM.sub("", label.casefold())
 
 
 def row_kind(row: list[str]) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from extractors.captions import CAPTION
 from extractors.frame import RawRow, build_table
 from extractors.grid import (
     guess_kind,
@@ -28,6 +29,7 @@ from extractors.grid import (
     row_label,
     table_parts,
 )
+from extractors.panels import stack_panels
 from extractors.quality import table_quality
 from extractors.quantity import (
     QuantityError,
@@ -201,6 +203,15 @@ def _columns(labels: list[str], body: list[list[str]], width: int, context: list
     return tuple(columns)
 
 
+def _captioned(provenance: Provenance, lines: list[str]) -> Provenance:
+    """A table with no caption named by the caption printed inside its grid (a panel's own
+    caption above its header), when there is one."""
+    caption = next((line for line in lines if CAPTION.match(line)), None)
+    if provenance.caption or caption is None:
+        return provenance
+    return replace(provenance, caption=caption, title=caption)
+
+
 def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, header: int | None = None) -> ExtractedTable:
     """An ExtractedTable of the logical rows of `grid` below its header (found, with the context
     lines above it, when `header` is None)."""
@@ -209,6 +220,15 @@ def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, heade
     texts = [[cell.text for cell in row] for row in square]
     context_rows, header = table_parts(texts) if header is None else (0, header)
     context = [*grid.context, *(" ".join(t for t in row if t) for row in texts[:context_rows])]
+    merges = list(grid.merges)
+    stacked = stack_panels(square, context_rows, header)
+    if stacked:
+        square, context_rows = stacked.rows, 0
+        texts = [[cell.text for cell in row] for row in square]
+        context = [*grid.context, *stacked.context]
+        merges += stacked.merges
+        width = len(square[0])
+        provenance = _captioned(provenance, stacked.context)
     top = context_rows + header
     body = square[top:]
     records = logical_rows(body)
@@ -233,5 +253,5 @@ def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, heade
     failed = sum(1 for problem in table.problems if problem.text)
     quality = table_quality(record_texts, quantity_cells, quantity_cells - failed)
     return replace(table, sources=sources, context=tuple(line for line in context if line),
-                   merges=(*grid.merges, *_merge_notes(records, body, header)),
+                   merges=(*merges, *_merge_notes(records, body, header)),
                    provenance=replace(table.provenance, quality=quality))

@@ -49,6 +49,7 @@ _CATCH_ALL = re.compile(r"^(?:others?|autres?|divers|misc\w*|sous[- ]?total|sub[
                         re.IGNORECASE)
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _FIGURE = re.compile(r"[$€£%]|\d[\d,.\s]{2,}")     # a name holds no amount
+_CUT = (":", ",", "/", "-", "–", "&")    # a heading, or a phrase cut at the end of its line
 _MIN_NAMES = 3
 _MAX_WORDS = 7
 _MAX_LENGTH = 60
@@ -63,10 +64,22 @@ def company_key(name: str) -> str:
     return " ".join(words)
 
 
+def _abbreviates(acronym: str, name: str) -> bool:
+    """Whether a bracketed part is the name's acronym: its letters are capitals of the name, in order,
+    the first one first ("ONRR" of "Office of Natural Resources Revenue"); a bracketed qualifier
+    many names share ("Academic Skills (WJIII)", the test a score comes from) is none."""
+    capitals = [c for c in _BRACKETED.sub(" ", name) if c.isupper()]
+    letters = [c for c in acronym.upper() if c.isalpha()]
+    if len(letters) < 2 or not capitals or letters[0] != capitals[0]:
+        return False
+    rest = iter(capitals)
+    return all(letter in rest for letter in letters)
+
+
 def aliases(name: str) -> set[str]:
-    """The keys a name may be written under: its company key, and a bracketed acronym on its own."""
+    """The keys a name may be written under: its company key, and its bracketed acronym on its own."""
     keys = {company_key(name)}
-    keys |= {fold(part) for part in _BRACKETED.findall(name) if fold(part)}
+    keys |= {fold(part) for part in _BRACKETED.findall(name) if fold(part) and _abbreviates(part, name)}
     return keys - {""}
 
 
@@ -87,25 +100,49 @@ def is_catch_all(name: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def name_like(text: str) -> bool:
-    """A short text of mostly letters, no amount, not a heading or a catch-all: a name."""
+    """A short text of mostly letters, no amount, not a heading or a catch-all: a name. A name
+    holds one comma at most (before its legal form, or between surname and first name: more is an
+    enumeration) and does not end as a line cut in mid-phrase does."""
     words = text.split()
     letters = sum(c.isalpha() for c in text)
     return (0 < len(words) <= _MAX_WORDS and len(text) <= _MAX_LENGTH and letters >= max(3, len(text) // 2)
-            and not text.rstrip().endswith(":") and text[0].isalpha() and not is_catch_all(text)
-            and not _FIGURE.search(text) and company_key(text) not in _LEGAL_SUFFIXES)
+            and not text.rstrip().endswith(_CUT) and text[0].isalpha() and not is_catch_all(text)
+            and text.count(",") <= 1 and not _FIGURE.search(text) and company_key(text) not in _LEGAL_SUFFIXES)
+
+
+def entity_rows(table: InterpretedTable) -> list[int]:
+    """The rows that may name an entity: the item rows, and the rows the table's meaning reads as
+    headings for want of a figure although they print a marker where the figure goes (`DNR`,
+    `N/A`: a company that did not report), or stand in a list of names (one column, no figures)."""
+    figures = table.columns_with("quantity", "percent")
+    alone = not figures and len(table.table.columns) == 1
+    cells = table.table.cells
+    return [index for index, role in zip(table.table.values.index, table.row_roles, strict=True)
+            if role == "item" or (role == "section" and (alone or any(
+                isinstance(text := cells.at[index, key], str) and text.strip() for key in figures)))]
+
+
+def column_texts(table: InterpretedTable, key: str, rows: list[int]) -> list[str]:
+    """One column's cells at these rows, spaces folded; the column read once (a cell at a time
+    through pandas cost most of a Summary Data run)."""
+    cells = dict(zip(table.table.cells.index, table.table.cells[key].tolist(), strict=True))
+    return [" ".join(str(cells[index] or "").split()) for index in rows]
 
 
 def entity_column(table: InterpretedTable) -> str | None:
     """The column naming one entity per item row, when the table has one (label or text role,
-    at least 3 names, 80 % of its cells name-like, 90 % of them distinct: a name wrapped over two
-    lines in a list leaves a fragment or two)."""
-    items = [position for position, role in enumerate(table.row_roles) if role == "item"]
+    at least 3 names, filled on 80 % of the item rows from its first name to its last and 80 % of
+    its cells name-like, 90 % of them distinct: a name wrapped over two lines in a list leaves a
+    fragment or two). A column of descriptions wrapped over several lines is none: its pieces fill
+    one row in two, and read as enumerations or end in mid-phrase."""
+    items = entity_rows(table)
     for key in table.columns_with("label", "text"):
-        cells = table.table.cells[key].tolist()      # read once: a cell at a time through pandas cost most of the run
-        texts = [" ".join(str(cells[i] or "").split()) for i in items]
-        texts = [text for text in texts if text]
+        cells = column_texts(table, key, items)
+        filled = [n for n, text in enumerate(cells) if text]
+        texts = [cells[n] for n in filled]
         names = [text for text in texts if name_like(text)]
-        if (len(names) >= _MIN_NAMES and len(names) >= 0.8 * len(texts)
+        if (len(names) >= _MIN_NAMES and len(texts) >= 0.8 * (filled[-1] - filled[0] + 1)
+                and len(names) >= 0.8 * len(texts)
                 and len({company_key(n) for n in names}) >= 0.9 * len(names)):
             return key
     return None
@@ -127,13 +164,10 @@ def _mentions(source: Source) -> list[list[Mention]]:
         column = entity_column(table)
         if column is None:
             continue
-        names = []
-        cells = table.table.cells[column].tolist()
-        for index, role, cell in zip(table.table.values.index, table.row_roles, cells, strict=True):
-            text = " ".join(str(cell or "").split())
-            if role == "item" and text and name_like(text):
-                names.append(Mention(f"{source.document}\x1f{table.key}", int(index), text))
-        found.append(names)
+        rows = entity_rows(table)
+        found.append([Mention(f"{source.document}\x1f{table.key}", int(index), text)
+                      for index, text in zip(rows, column_texts(table, column, rows), strict=True)
+                      if text and name_like(text)])
     return found
 
 
@@ -149,9 +183,10 @@ def link_with_near_misses(sources: Sequence[Source], threshold: float = COMPANY_
     return link_entities(mentions, threshold, company_ratio) if mentions else ([], [])
 
 
+# Words of the process ("Reporting Results", "Taxes Reconciliation Data") say nothing of which figure a column holds.
 _GENERIC = frozenset("""table tableau result results résultats resultats total totals reported declared by par of the and
 de du des la le les et en a an for pour amount montant data donnees données sheet feuille in on entity entite
-percentage pourcentage percent""".split())
+percentage pourcentage percent reporting reconciliation rapprochement""".split())
 _ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third", "1er": "premier", "1re": "premiere"}
 _TITLE_NUMBER = re.compile(r"^\s*(?:table|tableau|annexe|appendix)?\s*[A-Z]?-?\d+[\w.-]*\s*[:.—–-]?\s*|^T\d+$",
                            re.IGNORECASE)

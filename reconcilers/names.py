@@ -218,10 +218,16 @@ def _best_of(scores: Iterable[dict[int, float]]) -> dict[int, float]:
 
 
 def _canonical(group: Sequence[tuple[Mention, float]]) -> str:
-    """The most frequent spelling, spaces restored; ties go to the spelling seen first."""
+    """The most frequent spelling (ties go to the spelling seen first) as printed, but for a space
+    lost before a capitalised word that another spelling of the same entity prints after a space
+    ("MadouKanté" beside "Mamadou Kanté"): a capital inside a word may be the name's own
+    ("Freeport-McMoRan"), so a space is put back only where the document shows it."""
     counts = Counter(mention.spelling for mention, _ in group)
     best = max(counts.values())
-    for mention, _ in group:
-        if counts[mention.spelling] == best:
-            return split_joined(mention.spelling)
-    raise ValueError("empty entity")
+    spelling = next(mention.spelling for mention, _ in group if counts[mention.spelling] == best)
+    spaced = {word for mention, _ in group for word in mention.spelling.split()[1:]}
+
+    def space(at: re.Match[str]) -> str:
+        word = re.match(r"\w+", spelling[at.start():])
+        return " " if word and word.group() in spaced else ""
+    return _JOINED.sub(space, spelling)

@@ -29,9 +29,11 @@ from extractors.table import ExtractedDocument
 from reconcilers.claims import claimed_spans
 from reconcilers.entity_columns import (
     Source,
+    column_texts,
     company_key,
     entities_across_documents,
     entity_column,
+    entity_rows,
     label_words,
     link_sources,
     name_like,
@@ -521,10 +523,14 @@ def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str,
         for table in source.tables:
             column = entity_column(table)
             if column is not None:
-                count = sum(1 for role, cell in zip(table.row_roles, table.table.cells[column].tolist(), strict=True)
-                            if role == "item" and name_like(" ".join(str(cell).split())))
+                rows = entity_rows(table)
+                named = [i for i, text in zip(rows, column_texts(table, column, rows), strict=True) if name_like(text)]
+                figures = table.columns_with("quantity", "percent")
+                reporting = sum(1 for i in named if table.numbers.loc[i, figures].notna().any()) if figures else 0
                 title = f"{source.document} {table.table.provenance.title}"
-                companies.append((count, f"noms dans {title}", f"names in {title}"))
+                companies.append((len(named), f"noms dans {title}", f"names in {title}"))
+                if 0 < reporting < len(named):       # the others print DNP, DNR, N/A: they did not report
+                    companies.append((reporting, f"noms avec un chiffre dans {title}", f"names with a figure in {title}"))
     shared = [e for e in link_sources(sources) if len({m.table.split("\x1f")[0] for m, _ in e.mentions}) > 1]
     if shared:
         companies.append((len(shared), "entités communes aux documents", "entities shared by the documents"))

@@ -4,7 +4,14 @@ import pytest
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from reconcilers.names import SCORERS, fold, joined_ratio, split_joined
+from reconcilers.names import (
+    SCORERS,
+    Mention,
+    fold,
+    joined_ratio,
+    link_entities,
+    split_joined,
+)
 
 THRESHOLD = 85  # raw/par.yaml, checks.entities.pap.threshold
 
@@ -46,3 +53,16 @@ def test_folding_and_splitting():
     assert split_joined("SindimoryTraoré") == "Sindimory Traoré"
     assert split_joined("Massamakeita") == "Massamakeita"
     assert fold("KaramogoKeïta") == "karamogo keita"
+
+
+def test_an_entity_is_displayed_as_printed_a_lost_space_put_back_only_where_shown() -> None:
+    """"Freeport-McMoRan Inc." (USEITI) keeps its capitals; "MadouKanté" (the PAR) gets its space back
+    because "Mamadou Kanté" prints "Kanté" after a space."""
+    def canonical(*spellings: str) -> str:
+        mentions = [[Mention(f"T{i}", 0, spelling)] for i, spelling in enumerate(spellings)]
+        [entity], _ = link_entities(mentions, 85.0)
+        return entity.canonical
+
+    assert canonical("Freeport-McMoRan Inc.", "Freeport-McMoRan Inc.", "Freeport McMoRan Inc.") == "Freeport-McMoRan Inc."
+    assert canonical("MadouKanté", "MadouKanté", "Mamadou Kanté") == "Madou Kanté"
+    assert canonical("ConocoPhillips", "ConocoPhillips") == "ConocoPhillips"

@@ -11,8 +11,19 @@ from pathlib import Path
 import pytest
 
 from reconcilers.entity_columns import COMPANY_THRESHOLD, company_ratio
-from reconcilers.names import KeyedScorer, Mention, joined_ratio, link_entities, token_sort
-from reconcilers.summary_data.totals import NAME_THRESHOLD, _body_matrix, _body_pair, body_score
+from reconcilers.names import (
+    KeyedScorer,
+    Mention,
+    joined_ratio,
+    link_entities,
+    token_sort,
+)
+from reconcilers.summary_data.totals import (
+    NAME_THRESHOLD,
+    _body_matrix,
+    _body_pair,
+    body_score,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "eiti-summary-data" / "data" / "declarations"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared corpus absent")

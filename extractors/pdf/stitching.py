@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import re
 
+from extractors.grid import label_key
 from extractors.pdf.grids import PdfGrid
 
 COLUMN_TOLERANCE = 6.0  # points
 _CONTINUED = re.compile(r"\((?:continued|cont\.?|suite)\)|\bsuite\b|\bcontinued\b", re.IGNORECASE)
-
-
-def _label_key(label: str) -> str:
-    return "".join(ch for ch in label.casefold() if ch.isalnum())
 
 
 def header_repeated(previous: PdfGrid, following: PdfGrid) -> bool:
@@ -28,8 +25,8 @@ def header_repeated(previous: PdfGrid, following: PdfGrid) -> bool:
     if rows > 0 and following.grid[:rows] == previous.grid[:rows]:
         return True
     labels = previous.header_labels()
-    return bool(labels) and [_label_key(label) for label in labels] == [
-        _label_key(label) for label in following.header_labels()]
+    return bool(labels) and [label_key(label) for label in labels] == [
+        label_key(label) for label in following.header_labels()]
 
 
 def columns_line_up(previous: PdfGrid, following: PdfGrid) -> bool:
@@ -46,7 +43,7 @@ def caption_continued(previous: PdfGrid, following: PdfGrid) -> bool:
     letters and digits: "ONRR— Bonuses" and "ONRR—Bonuses" are one caption)."""
     if not previous.caption or not _CONTINUED.search(following.caption):
         return False
-    return _label_key(_CONTINUED.sub("", following.caption)) == _label_key(_CONTINUED.sub("", previous.caption))
+    return label_key(_CONTINUED.sub("", following.caption)) == label_key(_CONTINUED.sub("", previous.caption))
 
 
 def continues(previous: PdfGrid, following: PdfGrid) -> str | None:
