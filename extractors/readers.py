@@ -59,7 +59,7 @@ READERS: dict[str, Reader] = {
 }
 
 
-# The PDF stack (camelot, pdfplumber, pdfium: 0.4 s to import) is imported by the first PDF read,
+# The PDF stack (camelot, pdfplumber, playa: 0.4 s to import) is imported by the first PDF read,
 # so that a run with none does not pay for it; `load_readers` imports it ahead when needed.
 LIBRARIES = {".pdf": "extractors.pdf"}
 

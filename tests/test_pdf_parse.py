@@ -17,7 +17,12 @@ from test_pdf_build import HEADER, ROWS, TOTAL, _pdf
 
 from extractors.pdf.document import open_pdf
 from extractors.pdf.objects import _printed
-from extractors.pdf.reading import CAMELOT_OPTIONS, _camelot_layout, _camelot_tables, _quiet
+from extractors.pdf.reading import (
+    CAMELOT_OPTIONS,
+    _camelot_layout,
+    _camelot_tables,
+    _quiet,
+)
 from extractors.pdf.routing import LATTICE, NETWORK
 
 ICDAR = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "icdar2013-us"
