@@ -61,8 +61,7 @@ class TotalRow:
         return self.it.row_roles[self.it.table.values.index.get_loc(self.index)]
 
     def value(self, column: str) -> float:
-        numbers = self.it.numbers
-        return float(numbers.at[self.index, column]) if column in numbers.columns else math.nan
+        return float(self.it.figures.by_column.get(column, {}).get(self.index, math.nan))
 
     def bare(self) -> bool:
         """No label and no words: only figures (a sub-total printed without its caption)."""
