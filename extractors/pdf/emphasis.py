@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 import pdfplumber
 
@@ -21,8 +22,10 @@ _WEIGHTS = ((re.compile(r"black|heavy|extra-?bold|ultra-?bold", re.IGNORECASE), 
             (re.compile(r"medium", re.IGNORECASE), 1))
 
 
+@lru_cache(maxsize=1024)
 def font_weight(fontname: str) -> int:
-    """0 for a regular font, up to 3 for a black one, from the font's name (its subset prefix dropped)."""
+    """0 for a regular font, up to 3 for a black one, from the font's name (its subset prefix dropped);
+    cached, as a page prints thousands of characters in a handful of fonts."""
     name = fontname.split("+", 1)[-1]
     return next((weight for pattern, weight in _WEIGHTS if pattern.search(name)), 0)
 
