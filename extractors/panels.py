@@ -15,8 +15,8 @@ column per meaning and one record per row. Panels are recognised
   included): one list wrapped into columns, not records of several fields.
 
 Either way a panel's first column must be words (the records' labels). A record whose label
-wraps over two lines around a single-line record of the other panel (`Anadarko Petroleum` /
-`Freeport-McMoRan Inc.` / `Corporation`) is joined first. Nothing is lost: the lines above a
+wraps over two lines around a single-line record of the other panel (`<Company A> Petroleum` /
+`<Company B> Inc.` / `Corporation`) is joined first. Nothing is lost: the lines above a
 panel's own header (its caption, a key of abbreviations), the repeated headers and any column
 printed beside the panels (the page's prose) become the table's context lines, and every step
 is said in `merges`.

@@ -47,7 +47,7 @@ class ColumnSpec:
     fill_down: bool = False          # a spanning cell: empty means "same as above"
     leading: bool = False            # printed before the row number (a group label)
     entity: str | None = None        # this column names an entity of that kind ("pap", "source")
-    in_label: bool = False           # captured by the row's label regex, e.g. "Imprévus (2%)"
+    in_label: bool = False           # captured by the row's label regex, e.g. "Imprévus (N %)"
     convention: str | None = None    # how `1,234` reads: "en", "fr", or None (French)
 
     @property
@@ -65,7 +65,7 @@ class RowSpec:
     label: str                       # regex that starts the row
     kind: str = "item"               # item | subtotal | total
     sum_of: tuple[str, ...] = ()     # the rows this sub-total or total adds up
-    share_of: str | None = None      # the row whose share this row states, e.g. "Imprévus (2%)"
+    share_of: str | None = None      # the row whose share this row states, e.g. "Imprévus (N %)"
 
 
 @dataclass(frozen=True)

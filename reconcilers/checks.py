@@ -33,7 +33,7 @@ class ArithmeticRule:
 
 @dataclass(frozen=True)
 class ShareRule:
-    """A row that states its own percentage of another row ("Imprévus (2%)")."""
+    """A row that states its own percentage of another row ("Imprévus (N %)")."""
 
     __pydantic_config__ = SPEC_RECORD
 

@@ -5,7 +5,7 @@ A column names entities (people, companies, agencies) when its item cells are mo
 name-like texts, one per row (a category repeats, a code has no letters, a sentence is long).
 Names are linked with `reconcilers.names` (rapidfuzz `joined_ratio`) on a company key that drops
 legal suffixes (`Inc.`, `LLC`, `SA`, `SARL`, `Corporation`...) and compares a bracketed acronym
-on its own: "Office of Natural Resources Revenue (ONRR)" ~ "ONRR". Catch-all rows ("Others",
+on its own: "Office of Example Revenue (OER)" ~ "OER". Catch-all rows ("Others",
 "Autres", totals) are never entities.
 
 Why 90 (`COMPANY_THRESHOLD`): on the 45 USEITI companies, spelling variants between the appendix
@@ -66,7 +66,7 @@ def company_key(name: str) -> str:
 
 def _abbreviates(acronym: str, name: str) -> bool:
     """Whether a bracketed part is the name's acronym: its letters are capitals of the name, in order,
-    the first one first ("ONRR" of "Office of Natural Resources Revenue"); a bracketed qualifier
+    the first one first ("OER" of "Office of Example Revenue"); a bracketed qualifier
     many names share ("Academic Skills (WJIII)", the test a score comes from) is none."""
     capitals = [c for c in _BRACKETED.sub(" ", name) if c.isupper()]
     letters = [c for c in acronym.upper() if c.isalpha()]

@@ -220,8 +220,8 @@ def _best_of(scores: Iterable[dict[int, float]]) -> dict[int, float]:
 def _canonical(group: Sequence[tuple[Mention, float]]) -> str:
     """The most frequent spelling (ties go to the spelling seen first) as printed, but for a space
     lost before a capitalised word that another spelling of the same entity prints after a space
-    ("MadouKanté" beside "Mamadou Kanté"): a capital inside a word may be the name's own
-    ("Freeport-McMoRan"), so a space is put back only where the document shows it."""
+    ("FirstSurname" beside "First Surname"): a capital inside a word may be the name's own
+    ("McName"), so a space is put back only where the document shows it."""
     counts = Counter(mention.spelling for mention, _ in group)
     best = max(counts.values())
     spelling = next(mention.spelling for mention, _ in group if counts[mention.spelling] == best)

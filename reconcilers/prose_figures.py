@@ -1,6 +1,6 @@
 """Figures quoted in the prose with no spec, tied to the table cell that holds them.
 
-A reviewer reading "A variance of $X was identified for COMPANY for the ONRR Royalties revenue stream"
+A reviewer reading "A variance of $X was identified for COMPANY for the AGENCY Royalties revenue stream"
 looks for the table naming COMPANY whose title speaks of
 royalties, and reads its "Variance" cell. This module does the same: a sentence names an entity
 of a table's entity column (`reconcilers.entity_columns`), a figure in it follows a word of a
@@ -546,7 +546,7 @@ def _count_readings(sources: Sequence[Source]) -> dict[str, list[tuple[int, str,
 
 
 def count_claims(sources: Sequence[Source]) -> list[Finding]:
-    """Counts quoted in the prose ("17 discrepancies exceeded the Margin of Variance", "the 45
+    """Counts quoted in the prose ("N discrepancies exceeded the Margin of Variance", "the N
     companies invited") tied to what they count; a count that no reading gives is left silent."""
     readings = _count_readings(sources)
     findings = []

@@ -1,4 +1,4 @@
-"""Percentages stated beside amounts ("Imprévus (2%) 1 480 200") against the computed share."""
+"""Percentages stated beside amounts ("Imprévus (N %) <montant>") against the computed share."""
 
 from __future__ import annotations
 

@@ -40,7 +40,7 @@ def columns_line_up(previous: PdfGrid, following: PdfGrid) -> bool:
 
 def caption_continued(previous: PdfGrid, following: PdfGrid) -> bool:
     """The following table's caption is the previous one's, marked as continued (compared on
-    letters and digits: "ONRR— Bonuses" and "ONRR—Bonuses" are one caption)."""
+    letters and digits: "AGENCY— Bonuses" and "AGENCY—Bonuses" are one caption)."""
     if not previous.caption or not _CONTINUED.search(following.caption):
         return False
     return label_key(_CONTINUED.sub("", following.caption)) == label_key(_CONTINUED.sub("", previous.caption))
