@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -270,46 +270,56 @@ def suite_name(document: str, key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", f"{Path(document).name}-{key}")
 
 
-def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None,
-               validated: Callable[[list[Finding]], None] | None = None) -> list[Finding]:
-    """Validate every suite in one ephemeral context; then build Data Docs once, into `data_docs_dir`.
-    `validated` hears the findings before Data Docs are built, so that a caller in another process
-    can write its report meanwhile."""
-    suites = list(suites)
-    if not suites:
-        if validated is not None:
-            validated([])
-        return []
-    gx, custom, progress_bars, row = import_gx()
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = progress_bars(globally=False)
-    if data_docs_dir is not None:
-        context.update_data_docs_site("local_site", {
+class SuiteValidator:
+    """One ephemeral GX context that validates suites as they come (a document's as soon as it is
+    read), then builds Data Docs once from all the validations."""
+
+    def __init__(self) -> None:
+        self._gx, self._custom, progress_bars, self._row = import_gx()
+        self._context = self._gx.get_context(mode="ephemeral")
+        self._context.variables.progress_bars = progress_bars(globally=False)
+        self._source = self._context.data_sources.add_pandas("itie_reconcile")
+
+    def validate(self, suites: Iterable[SuiteSpec]) -> list[Finding]:
+        """The findings of each suite, in the suites' order."""
+        gx, context = self._gx, self._context
+        findings: list[Finding] = []
+        for suite_spec in suites:
+            batch = self._source.add_dataframe_asset(suite_spec.name).add_batch_definition_whole_dataframe("all")
+            suite = gx.ExpectationSuite(name=suite_spec.name)
+            for index, spec in enumerate(suite_spec.expectations):
+                expectation_class = getattr(self._custom, spec.kind, None) or getattr(gx.expectations, spec.kind)
+                condition = {"row_condition": self._row(ROW_KIND) == "item"} if spec.items_only else {}
+                suite.add_expectation(expectation_class(
+                    meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"),
+                    **condition, **dict(spec.kwargs)))
+            suite = context.suites.add(suite)   # stored once whole, not once per expectation added
+            validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=suite_spec.name))
+            outcome = validation.run(batch_parameters={"dataframe": suite_spec.frame}, result_format="COMPLETE")
+            findings += [_finding(suite_spec, item) for item in outcome.results]
+        return findings
+
+    def build_data_docs(self, data_docs_dir: Path) -> None:
+        """Data Docs of every validation so far, once, into `data_docs_dir`, readable offline."""
+        from expectations.data_docs import make_offline
+        self._context.update_data_docs_site("local_site", {
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs_dir.resolve())},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
         })
-    source = context.data_sources.add_pandas("itie_reconcile")
-    findings: list[Finding] = []
-    for suite_spec in suites:
-        batch = source.add_dataframe_asset(suite_spec.name).add_batch_definition_whole_dataframe("all")
-        suite = gx.ExpectationSuite(name=suite_spec.name)
-        for index, spec in enumerate(suite_spec.expectations):
-            expectation_class = getattr(custom, spec.kind, None) or getattr(gx.expectations, spec.kind)
-            condition = {"row_condition": row(ROW_KIND) == "item"} if spec.items_only else {}
-            suite.add_expectation(expectation_class(
-                meta={"index": index}, description=_markdown(f"{spec.meaning_fr} / {spec.meaning_en}"),
-                **condition, **dict(spec.kwargs)))
-        suite = context.suites.add(suite)   # stored once whole, not once per expectation added
-        validation = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=suite_spec.name))
-        outcome = validation.run(batch_parameters={"dataframe": suite_spec.frame}, result_format="COMPLETE")
-        findings += [_finding(suite_spec, item) for item in outcome.results]
-    if validated is not None:
-        validated(findings)
-    if data_docs_dir is not None:
-        from expectations.data_docs import make_offline
-        context.build_data_docs()
+        self._context.build_data_docs()
         make_offline(data_docs_dir)
+
+
+def run_suites(suites: Iterable[SuiteSpec], data_docs_dir: Path | None) -> list[Finding]:
+    """Validate every suite in one ephemeral context; then build Data Docs once, into `data_docs_dir`."""
+    suites = list(suites)
+    if not suites:
+        return []
+    validator = SuiteValidator()
+    findings = validator.validate(suites)
+    if data_docs_dir is not None:
+        validator.build_data_docs(data_docs_dir)
     return findings
 
 

@@ -352,8 +352,8 @@ def _index_tables(run: DocumentRun, anchors: Anchors) -> CellIndex:
     index = CellIndex()
     for table in _tables(run):
         index.tables[table.key] = anchors("table", run.name, table.key)
-        for position in table.cells.index:
-            row = str(table.cells.at[position, ROW_LABEL])
+        for position, label in zip(table.cells.index, table.cells[ROW_LABEL].tolist()):
+            row = str(label)
             for column in table.columns:
                 anchor = anchors("cell", run.name, table.key, row, column.label)
                 index.rendered[(table.key, position, column.key)] = anchor
@@ -367,18 +367,19 @@ def _tables(run: DocumentRun) -> tuple[ExtractedTable, ...]:
 
 def _table_view(table: ExtractedTable, index: CellIndex, lang: str) -> TableView:
     numeric = [column.is_quantity for column in table.columns]
+    printed = {key: table.cells[key].tolist() for key in [ROW_LABEL, ROW_KIND, *(c.key for c in table.columns)]}
+    values = {c.key: table.values[c.key].tolist() for c in table.columns}   # read once: a cell at a time is slow
     rows = []
-    for position in table.cells.index:
-        row = str(table.cells.at[position, ROW_LABEL])
-        cells = [CellView(row)]
+    for i, position in enumerate(table.cells.index):
+        cells = [CellView(str(printed[ROW_LABEL][i]))]
         for column in table.columns:
-            value = table.values.at[position, column.key]
+            value = values[column.key][i]
             title = ""
             if column.is_quantity and isinstance(value, (int, float)) and math.isfinite(value):
                 title = f"{LABELS[lang]['parsed']}{LABELS[lang]['colon']} {format_quantity(float(value), unit_of(table, column.key), lang)}"
             anchor = index.rendered[(table.key, position, column.key)]
-            cells.append(CellView(str(table.cells.at[position, column.key]), anchor, column.is_quantity, title))
-        rows.append((str(table.cells.at[position, ROW_KIND]), cells))
+            cells.append(CellView(str(printed[column.key][i]), anchor, column.is_quantity, title))
+        rows.append((str(printed[ROW_KIND][i]), cells))
     return TableView(
         key=table.key, anchor=index.tables[table.key], title=table.provenance.title,
         caption=table.provenance.caption, page=", ".join(str(p) for p in table.provenance.pages),

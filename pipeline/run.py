@@ -137,21 +137,19 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
         listener.started([a.path for a in assignments])
     outcomes: dict[int, DocumentRun] = {}
     meanwhile = SLOW_IMPORTS if validation is None else ()
+    validation = validation or Validation()
     for index, outcome in _run_documents(assignments, limits, jobs, meanwhile):
         outcomes[index] = outcome
+        if _needs_suites(outcome):
+            validation.add(index, suites_for(outcome.reconciliation))
         if listener is not None:
             listener.finished(outcome)
     documents = [outcomes[index] for index in range(len(assignments))]
-    suites = []
     for outcome in documents:
         findings += outcome.findings
-        if outcome.reconciliation is not None and not is_summary_data(outcome.reconciliation.document):
-            suites += suites_for(outcome.reconciliation)
-    validation = validation or Validation()
-    validation.submit(suites, data_docs_dir)
     across = figures_across_documents([Source(d.name, list(d.reconciliation.interpreted), d.reconciliation.document)
                                        for d in documents if d.reconciliation is not None])
-    expectation_findings = validation.findings()
+    expectation_findings = validation.findings(data_docs_dir)
     findings += across + expectation_findings
     documents = [_with_run_findings(d, across + expectation_findings) for d in documents]
     findings = _in_sheets(findings, documents)

@@ -2,8 +2,9 @@
 
 Importing GX costs 2–3 s of CPU, more than reading and checking the two seed documents; in the
 command's process it came after the pipeline's own imports and the reading. A process forked
-before those imports pays it beside them, on the other core: it receives the run's suites,
-sends their findings back, then builds Data Docs while the command writes its report. Any
+before those imports pays it beside them, on the other core: it receives each document's suites
+as soon as that document is read and validates them while the others are read, sends all their
+findings back once the last is in, then builds Data Docs while the command writes its report. Any
 failure of that process (it died, could not be forked, or failed) leaves the validation to the
 command's own process, as before; an error of GX itself is raised there, as before.
 
@@ -17,8 +18,10 @@ import importlib
 import importlib.util
 import multiprocessing
 import os
+import queue
 import shutil
 import sys
+import threading
 import types
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -34,39 +37,49 @@ if TYPE_CHECKING:
 UNUSED_BY_THE_SUITES = ("scipy.stats", "altair")
 # The process gives way to the command and its workers while they read (its import is wasted
 # on a run that needs no suite, such as Summary Data); it uses a core they leave idle.
-NICENESS = 10
+NICENESS = 0
 
 
 class Validation:
-    """The suites of a run validated here, in this process (what the run does unless the
-    command handed it a `ValidationProcess`)."""
+    """The suites of a run validated here, in this process, once every document is read (what
+    the run does unless the command handed it a `ValidationProcess`)."""
 
     def __init__(self) -> None:
+        self._suites: dict[int, list[SuiteSpec]] = {}
         self._findings: list[Finding] = []
 
-    def submit(self, suites: list[SuiteSpec], data_docs_dir: Path | None) -> None:
-        from expectations.suites import run_suites
-        self._findings = run_suites(suites, data_docs_dir)
+    def add(self, index: int, suites: list[SuiteSpec]) -> None:
+        """The suites of the run's `index`-th document, as soon as it is read (documents come back
+        in any order)."""
+        if suites:
+            self._suites[index] = suites
 
-    def findings(self) -> list[Finding]:
+    def findings(self, data_docs_dir: Path | None) -> list[Finding]:
+        """The findings of every suite added, in the documents' order; Data Docs into `data_docs_dir`."""
+        from expectations.suites import run_suites
+        self._findings = run_suites(self._in_order(), data_docs_dir)
         return self._findings
 
     def finish(self) -> None:
-        """Data Docs are built: here, `submit` built them."""
+        """Data Docs are built: here, `findings` built them."""
 
     def close(self) -> None:
         """Nothing to stop here."""
 
+    def _in_order(self) -> list[SuiteSpec]:
+        return [suite for index in sorted(self._suites) for suite in self._suites[index]]
+
 
 class ValidationProcess(Validation):
-    """The suites validated by a process forked now, which imports GX at once and waits for them.
-    Whatever goes wrong with that process (not forked, dead, an error, suites or findings that do
-    not pickle), the suites are validated here instead: an error of GX itself is then raised here."""
+    """The suites validated by a process forked now, which imports GX at once and validates each
+    document's suites as they are added, while the other documents are read. Whatever goes wrong
+    with that process (not forked, dead, an error, suites or findings that do not pickle), the
+    suites are validated here instead: an error of GX itself is then raised here."""
 
     def __init__(self) -> None:
         super().__init__()
         self._connection: Connection | None = None
-        self._submitted: tuple[list[SuiteSpec], Path | None] = ([], None)
+        self._data_docs_dir: Path | None = None
         self._fell_back = False
         if "fork" not in multiprocessing.get_all_start_methods():
             return
@@ -79,27 +92,25 @@ class ValidationProcess(Validation):
             self._connection = None
         child.close()
 
-    def submit(self, suites: list[SuiteSpec], data_docs_dir: Path | None) -> None:
-        self._submitted = (suites, data_docs_dir)
-        if suites and self._connection is not None:   # none (Summary Data only): the process is stopped
-            try:
-                self._connection.send(self._submitted)
-                return
-            except Exception:   # noqa: BLE001 - a process that cannot take them: validated here
-                pass
-        self._fall_back()
+    def add(self, index: int, suites: list[SuiteSpec]) -> None:
+        super().add(index, suites)
+        if suites and not self._fell_back and not self._send(("suites", index, suites)):
+            self._fell_back = True   # validated here at the end, all of them
 
-    def findings(self) -> list[Finding]:
-        if not self._fell_back:
+    def findings(self, data_docs_dir: Path | None) -> list[Finding]:
+        self._data_docs_dir = data_docs_dir
+        if not self._suites:   # none (Summary Data only): the process is stopped unused
+            self.close()
+            return []
+        if not self._fell_back and self._send(("end", data_docs_dir)):
             kind, payload = self._receive()
             if kind == "findings":
                 self._findings = payload
-            else:
-                self._fall_back()
-        return self._findings
+                return self._findings
+        return self._fall_back()
 
     def finish(self) -> None:
-        if not self._fell_back:
+        if not self._fell_back and self._connection is not None:
             kind, _ = self._receive()
             if kind != "done":
                 self._fall_back()
@@ -114,6 +125,16 @@ class ValidationProcess(Validation):
                 self._process.terminate()
             self._process.join()
 
+    def _send(self, message: tuple) -> bool:
+        """Whether the process took the message."""
+        try:
+            if self._connection is not None:
+                self._connection.send(message)
+                return True
+        except Exception:   # noqa: BLE001 - a process gone, or suites that do not pickle
+            pass
+        return False
+
     def _receive(self) -> tuple[str, Any]:
         """The process's next message: ("findings", [...]), ("done", None), ("error", text), or
         ("lost", None) if it died."""
@@ -124,18 +145,18 @@ class ValidationProcess(Validation):
             pass
         return "lost", None
 
-    def _fall_back(self) -> None:
+    def _fall_back(self) -> list[Finding]:
         """Validate here, Data Docs included, into a folder emptied of what the process left."""
         self.close()
         self._fell_back = True
-        suites, data_docs_dir = self._submitted
+        data_docs_dir = self._data_docs_dir
         if data_docs_dir is not None and data_docs_dir.is_dir():
             for leftover in data_docs_dir.iterdir():
                 if leftover.is_dir():
                     shutil.rmtree(leftover)
                 else:
                     leftover.unlink()
-        super().submit(suites, data_docs_dir)
+        return super().findings(data_docs_dir)
 
 
 class Deferred(types.ModuleType):
@@ -165,16 +186,49 @@ def defer(names: tuple[str, ...]) -> None:
             setattr(sys.modules[parent], child, stand_in)
 
 
+def _drained(connection: Connection) -> queue.Queue:
+    """The connection's messages, read as soon as they are sent by a thread of their own, so that
+    the command never waits on a full pipe while a suite is being validated; EOFError when it has gone."""
+    inbox: queue.Queue = queue.Queue()
+
+    def drain() -> None:
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                inbox.put(("gone", None))
+                return
+            inbox.put(message)
+            if message[0] != "suites":
+                return
+
+    threading.Thread(target=drain, name="suites-inbox", daemon=True).start()
+    return inbox
+
+
 def _serve(connection: Connection) -> None:
-    """The process: import GX while the command reads, validate what it sends, answer with the
-    findings, then build Data Docs and say so."""
+    """The process: import GX while the command reads, validate each document's suites as they
+    come, answer with all their findings in the documents' order, then build Data Docs and say so."""
     try:
         os.nice(NICENESS)
-        from expectations.suites import import_gx, run_suites
+        from expectations.suites import SuiteValidator, import_gx
         defer(UNUSED_BY_THE_SUITES)
         import_gx()
-        suites, data_docs_dir = connection.recv()
-        run_suites(suites, data_docs_dir, validated=lambda found: connection.send(("findings", found)))
+        validator: SuiteValidator | None = None
+        found: dict[int, list] = {}
+        inbox = _drained(connection)
+        message = inbox.get()
+        while message[0] == "suites":
+            _, index, suites = message
+            validator = validator or SuiteValidator()
+            found[index] = validator.validate(suites)
+            message = inbox.get()
+        kind, data_docs_dir = message
+        if kind == "gone":
+            return
+        connection.send(("findings", [finding for index in sorted(found) for finding in found[index]]))
+        if validator is not None and data_docs_dir is not None:
+            validator.build_data_docs(data_docs_dir)
         connection.send(("done", None))
     except (EOFError, BrokenPipeError, KeyboardInterrupt):   # the command has gone: nothing to answer
         return

@@ -360,18 +360,20 @@ def _says_total(header: str) -> bool:
 
 def _cross_rows(it: InterpretedTable, target: str, parts: list[str]) -> list[tuple[int, float, float, float]]:
     """(row, stated, computed, allowance) of the rows where the target and every part have a figure."""
+    columns = (target, *parts)
+    figures = zip(it.numbers.index, *(it.numbers[c].tolist() for c in columns))   # read once, not cell by cell
     out = []
-    for index in it.numbers.index:
-        values = [it.numbers.at[index, c] for c in (target, *parts)]
+    for index, *values in figures:
         if any(math.isnan(v) for v in values):
             continue
-        allowance = math.fsum(it.tolerance(index, c) for c in (target, *parts))
+        allowance = math.fsum(it.tolerance(index, c) for c in columns)
         out.append((int(index), float(values[0]), math.fsum(values[1:]), allowance))
     return out
 
 
 def _cross_support(it: InterpretedTable, target: str, parts: list[str]) -> tuple[int, int]:
-    rows = [r for r in _cross_rows(it, target, parts) if sum(1 for c in parts if it.numbers.at[r[0], c]) >= 2]
+    non_zero = dict(zip(it.numbers.index, map(sum, zip(*((it.numbers[c] != 0).tolist() for c in parts)))))
+    rows = [r for r in _cross_rows(it, target, parts) if non_zero[r[0]] >= 2]
     holds = sum(1 for _, stated, computed, allowance in rows if abs(stated - computed) <= allowance + _SLACK)
     return holds, len(rows)
 

@@ -127,8 +127,9 @@ class _Grid:
         return cls(rows, values, allowances)
 
 
-def _evaluate(grid: _Grid, form: Form, target: str, a: str, b: str) -> tuple[pd.Index, Array, Array, Array]:
-    """Rows where the three figures are present, the stated and computed values, the allowance."""
+def _evaluate(grid: _Grid, form: Form, target: str, a: str, b: str) -> tuple[Array, Array, Array, Array]:
+    """Where the three figures are present (a mask over the grid's rows), the stated and computed
+    values there, and the allowance."""
     t, x, y = grid.values[target], grid.values[a], grid.values[b]
     present = ~(np.isnan(t) | np.isnan(x) | np.isnan(y))
     if form.family in ("ratio", "percent"):
@@ -138,17 +139,16 @@ def _evaluate(grid: _Grid, form: Form, target: str, a: str, b: str) -> tuple[pd.
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         computed = form.compute(x, y)
         allowance = tt + form.allowance(x, y, tx, ty)
-    return grid.index[present], t, computed, allowance + _SLACK * np.abs(t)
+    return present, t, computed, allowance + _SLACK * np.abs(t)
 
 
 def _trial(grid: _Grid, form: Form, target: str, a: str, b: str) -> _Trial:
-    index, stated, computed, allowance = _evaluate(grid, form, target, a, b)
+    present, stated, computed, allowance = _evaluate(grid, form, target, a, b)
     holds = np.abs(stated - computed) <= allowance
-    present = grid.index.get_indexer(index)
     a_values, b_values = grid.values[a][present], grid.values[b][present]
     telling = holds & (np.abs(computed - a_values) > allowance) & (np.abs(computed - b_values) > allowance) \
         & (np.abs(computed) > allowance)
-    return _Trial(form, target, a, b, int(holds.sum()), len(index), int(telling.sum()))
+    return _Trial(form, target, a, b, int(holds.sum()), len(stated), int(telling.sum()))
 
 
 def infer_relations(it: InterpretedTable) -> list[TableRule]:
@@ -293,9 +293,10 @@ def check_relations(it: InterpretedTable, rules: list[TableRule]) -> list[Findin
             continue
         form = _FORMS[rule.formula.split(":")[0]]
         a, b = rule.operands
-        index, stated, computed, allowance = _evaluate(_Grid.of(it, rows), form, rule.target, a, b)
+        grid = _Grid.of(it, rows)
+        present, stated, computed, allowance = _evaluate(grid, form, rule.target, a, b)
         unit = it.unit(rule.target)
-        for i, value, expected, slack in zip(index, stated, computed, allowance, strict=True):
+        for i, value, expected, slack in zip(grid.index[present], stated, computed, allowance, strict=True):
             findings.append(_finding(it, rule, int(i), float(value), float(expected), float(slack), unit))
     return findings
 

@@ -48,10 +48,11 @@ def test_a_lost_validation_process_leaves_the_validation_to_the_run(tmp_path):
 def test_a_failing_validation_process_leaves_the_validation_to_the_run(tmp_path, monkeypatch):
     here, _ = _outcome(tmp_path / "here")
 
-    def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("GX process broken")
+    class Broken(suites.SuiteValidator):
+        def validate(self, *args: object, **kwargs: object) -> list[Finding]:
+            raise RuntimeError("GX process broken")
 
-    monkeypatch.setattr(suites, "run_suites", broken)
+    monkeypatch.setattr(suites, "SuiteValidator", Broken)
     validation = ValidationProcess()               # forked with the broken validation ...
     monkeypatch.undo()                             # ... which this process no longer has
     there, pages = _outcome(tmp_path / "there", validation)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 
 from pdfplumber.page import Page
+from pdfplumber.utils import extract_words
 
 from extractors.grid import is_figure
 from extractors.pdf.grids import PdfGrid
@@ -55,8 +56,10 @@ def rows_below(page: Page, grid: PdfGrid) -> PdfGrid:
         return grid
     x0, top, x1, bottom = grid.bbox            # the box covers the text of every row read
     reach = min(float(page.height), bottom + 4 * GAP * pitch)
-    words = page.within_bbox((max(0.0, x0 - SLACK), bottom + 0.5, min(float(page.width), x1 + SLACK), reach),
-                             strict=False).extract_words()
+    left, right, below = max(0.0, x0 - SLACK), min(float(page.width), x1 + SLACK), bottom + 0.5
+    # the characters wholly in that strip, as `page.within_bbox` keeps them (without cropping every object of the page)
+    words = extract_words([c for c in page.chars if c["x0"] >= left and c["x1"] <= right and c["top"] >= below
+                           and c["bottom"] <= reach and c["x1"] - c["x0"] + c["bottom"] - c["top"] > 0])
     added: list[list[str]] = []
     rows_at = list(grid.rows_at)
     edge = bottom

@@ -16,7 +16,7 @@ import contextlib
 import io
 import logging
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,17 +175,24 @@ def _read_tables(path: Path, routes: dict[int, Route], pages: dict[int, PlayaPag
     return sorted(grids, key=lambda g: (g.pages[0], g.bbox[1], g.bbox[0]))
 
 
-def _inside(obj: dict, boxes: list[BBox]) -> bool:
-    cx = (obj["x0"] + obj["x1"]) / 2
-    cy = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+def _outside(boxes: list[BBox]) -> Callable[[dict], bool]:
+    """Whether a page object is anything but a character whose centre falls in one of the boxes."""
+    def test(obj: dict) -> bool:
+        if obj["object_type"] != "char":
+            return True
+        cx, cy = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        for x0, top, x1, bottom in boxes:
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                return False
+        return True
+    return test
 
 
 def _prose_and_captions(page: pdfplumber.page.Page, grids: list[PdfGrid]) -> tuple[list[dict], list[PdfGrid]]:
     """The page's text lines outside its tables, and its grids with their captions found."""
     grids = [with_weights(page, rows_below(page, g)) for g in grids]
     boxes = [g.bbox for g in grids]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    outside = page.filter(_outside(boxes)) if boxes else page
     lines = outside.extract_text_lines(return_chars=False)   # the lines outlive the page: no chars
     return lines, [g.but(caption=find_caption(lines_above(lines, g.bbox)) or find_caption(g.context_lines()[::-1]))
                    for g in grids]
