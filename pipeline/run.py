@@ -142,6 +142,8 @@ def run(raw_dir: Path, data_docs_dir: Path | None, limits: Limits = Limits(),
         outcomes[index] = outcome
         if _needs_suites(outcome):
             validation.add(index, suites_for(outcome.reconciliation))
+        else:
+            validation.passed_over()
         if listener is not None:
             listener.finished(outcome)
     documents = [outcomes[index] for index in range(len(assignments))]

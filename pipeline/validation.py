@@ -35,9 +35,11 @@ if TYPE_CHECKING:
 # `expect_column_kl_divergence_to_be_less_than` imports both): 1.0 of the 2.9 CPU seconds of
 # importing GX, measured on this machine. The GX process defers them (`Deferred`).
 UNUSED_BY_THE_SUITES = ("scipy.stats", "altair")
-# The process gives way to the command and its workers while they read (its import is wasted
-# on a run that needs no suite, such as Summary Data); it uses a core they leave idle.
-NICENESS = 0
+# The niceness the process takes when the first document back is not one GX validates: a run of Summary
+# Data may need none, and the process's import of GX then gives way to the readers. Otherwise it
+# runs as the readers do, validating each document as it comes (at niceness 10 it got a tenth
+# of a core beside two readers, and the validations piled up for the end of the run).
+NICENESS = 10
 
 
 class Validation:
@@ -49,10 +51,13 @@ class Validation:
         self._findings: list[Finding] = []
 
     def add(self, index: int, suites: list[SuiteSpec]) -> None:
-        """The suites of the run's `index`-th document, as soon as it is read (documents come back
-        in any order)."""
+        """The suites of the run's `index`-th document, as soon as it is read: documents come back
+        in any order."""
         if suites:
             self._suites[index] = suites
+
+    def passed_over(self) -> None:
+        """A document GX does not validate (Summary Data) came back."""
 
     def findings(self, data_docs_dir: Path | None) -> list[Finding]:
         """The findings of every suite added, in the documents' order; Data Docs into `data_docs_dir`."""
@@ -81,6 +86,8 @@ class ValidationProcess(Validation):
         self._connection: Connection | None = None
         self._data_docs_dir: Path | None = None
         self._fell_back = False
+        self._validating = False   # a document GX validates came back
+        self._given_way = False
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
@@ -93,6 +100,7 @@ class ValidationProcess(Validation):
         child.close()
 
     def add(self, index: int, suites: list[SuiteSpec]) -> None:
+        self._validating = True
         super().add(index, suites)
         if suites and not self._fell_back and not self._send(("suites", index, suites)):
             self._fell_back = True   # validated here at the end, all of them
@@ -108,6 +116,12 @@ class ValidationProcess(Validation):
                 self._findings = payload
                 return self._findings
         return self._fall_back()
+
+    def passed_over(self) -> None:
+        if not self._validating and not self._given_way and self._connection is not None:
+            with contextlib.suppress(OSError):   # raising a process's niceness needs no privilege
+                os.setpriority(os.PRIO_PROCESS, self._process.pid, NICENESS)
+            self._given_way = True
 
     def finish(self) -> None:
         if not self._fell_back and self._connection is not None:
@@ -210,7 +224,6 @@ def _serve(connection: Connection) -> None:
     """The process: import GX while the command reads, validate each document's suites as they
     come, answer with all their findings in the documents' order, then build Data Docs and say so."""
     try:
-        os.nice(NICENESS)
         from expectations.suites import SuiteValidator, import_gx
         defer(UNUSED_BY_THE_SUITES)
         import_gx()
