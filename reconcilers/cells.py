@@ -66,13 +66,23 @@ class CellValue:
     evidence: tuple[Location, ...] = ()
 
 
+def row_page(table: ExtractedTable, index: int) -> int | None:
+    """The page a row is printed on (a table continued over pages has rows on each), else the
+    table's first page."""
+    if table.sources is not None:
+        pages = [source.page for source in table.sources.loc[index] if getattr(source, "page", None)]
+        if pages:
+            return pages[0]
+    return table.provenance.page
+
+
 def cell_location(table: ExtractedTable, index: int, column: str | None) -> Location:
     """The location of one cell: page, table title, printed row label, column label, raw text."""
     row = table.cells.loc[index]
     label = table.column(column).label if column else None
     source = table.sources.loc[index, column] if column and table.sources is not None else None
     return Location(
-        page=table.provenance.page,
+        page=getattr(source, "page", None) or row_page(table, index),
         sheet=getattr(source, "sheet", None) or table.provenance.sheet,
         cell=getattr(source, "cell", None),
         table=table.provenance.title,

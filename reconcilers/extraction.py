@@ -13,7 +13,7 @@ from extractors.table import (
     ExtractedDocument,
     ExtractedTable,
 )
-from reconcilers.cells import row_entity
+from reconcilers.cells import row_entity, row_page
 from reconcilers.finding import Finding, Location
 from reconcilers.parts import EXTRACTION, NUMBERING, Check, CheckContext, Template
 
@@ -159,8 +159,8 @@ def duplicate_row_findings(table: ExtractedTable) -> list[Finding]:
             subject=f"{table.provenance.title} {label}{f' ({named})' if named else ''}", field="numéro de ligne",
             expected=1, observed=int(count),
             unit="count", tables=(table.provenance.title,),
-            location=Location(page=table.provenance.page, table=table.provenance.title, row=label,
-                              table_key=table.key),
+            location=Location(page=row_page(table, labels.index[labels == label][0]), table=table.provenance.title,
+                              row=label, table_key=table.key),
             **MESSAGES["duplicate_row"].message({"table": table.provenance.title, "label": label, "count": count,
                                                  "named": f" ({named})" if named else ""}),
             key=f"{table.key}-{label}",

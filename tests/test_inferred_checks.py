@@ -187,6 +187,7 @@ def test_useiti_bold_classification_checked_row_by_row(useiti_pdf: list[Finding]
     [unmarked] = [f for f in bold if f.status == "fail"]
     assert (unmarked.subject, unmarked.observed, unmarked.expected) == ("Ultra Resources Inc.", "not bold",
                                                                          "beyond the margin")
+    assert unmarked.location.page == 45     # the row's page: C-1 starts on p. 43
     assert len(bold) == 160
 
 
