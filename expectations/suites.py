@@ -31,7 +31,7 @@ from reconcilers.cells import cell_location
 from reconcilers.finding import Finding, Location
 from reconcilers.meaning import InterpretedTable
 from reconcilers.rules import TableRule
-from reconcilers.thresholds import explained_names, read_margin, row_flagged
+from reconcilers.thresholds import Margin, document_margin, explained_names, row_flagged, table_margin
 from reconcilers.totals import TotalRow, stated_allowance
 
 if TYPE_CHECKING:   # the process that only validates (`pipeline.validation`) need not import the reconcilers
@@ -90,11 +90,20 @@ def table_frame(table: ExtractedTable) -> tuple[pd.DataFrame, tuple[int, ...]]:
     return frame, tuple(int(i) for i in values.index)
 
 
+def _described(rule: TableRule) -> tuple[str, str]:
+    """The rule as an expectation's meaning, in French and English, with where it comes from and,
+    once measured, its support."""
+    if rule.source == "spec":
+        return f"{rule.text_fr} (règle de la spec)", f"{rule.text_en} (spec rule)"
+    if not rule.support:
+        return f"{rule.text_fr} (règle inférée)", f"{rule.text_en} (inferred rule)"
+    return (f"{rule.text_fr} (règle inférée, {rule.support.text('fr')})",
+            f"{rule.text_en} (inferred rule, {rule.support.text('en')})")
+
+
 def rule_expectations(table: ExtractedTable, rule: TableRule, frame: pd.DataFrame) -> list[ExpectationSpec]:
     """The expectations that carry one rule; none where the table has no figure to check."""
-    source_fr = "règle de la spec" if rule.source == "spec" else f"règle inférée, {rule.support.text('fr')}"
-    source_en = "spec rule" if rule.source == "spec" else f"inferred rule, {rule.support.text('en')}"
-    fr, en = f"{rule.text_fr} ({source_fr})", f"{rule.text_en} ({source_en})"
+    fr, en = _described(rule)
     known = set(frame.columns)
     if rule.check == "row_arithmetic":
         if not {rule.target, *rule.operands} <= known:
@@ -155,11 +164,11 @@ def interpreted_frame(it: InterpretedTable) -> tuple[pd.DataFrame, tuple[int, ..
     return frame.reset_index(drop=True), (-1,) * (len(frame) - len(rows)) + rows
 
 
-def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataFrame) -> list[ExpectationSpec]:
+def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataFrame,
+                          stated: Margin | None) -> list[ExpectationSpec]:
     """An inferred rule as its expectation, with the allowance inference gives it: the rounding of
     every figure the rule reads, not only of the stated one."""
-    fr = f"{rule.text_fr} (règle inférée, {rule.support.text('fr')})" if rule.support else rule.text_fr
-    en = f"{rule.text_en} (inferred rule, {rule.support.text('en')})" if rule.support else rule.text_en
+    fr, en = _described(rule)
     known = set(frame.columns)
     if rule.check == "row_arithmetic" and ":" in rule.formula and len(rule.operands) == 2:
         columns = [rule.target, *rule.operands]
@@ -181,7 +190,7 @@ def inferred_expectations(it: InterpretedTable, rule: TableRule, frame: pd.DataF
             ("tolerance_column", rule.target + TOLERANCE),
             ("operand_tolerance_columns", [c + TOLERANCE for c in rule.operands])), fr, en, rule)]
     if rule.check == "threshold":
-        margin = read_margin(it.table.context)
+        margin = table_margin(it, stated)
         if margin is None or not set(rule.operands) <= known:
             return []
         column = it.header(rule.operands[0])
@@ -222,7 +231,8 @@ def interpreted_suite(it: InterpretedTable, document: ExtractedDocument, followi
         if rule.check == "threshold":
             flags = flagged_rows(it, rule, explained_names(document, it, following))
             frame[rule.target + FLAGGED] = [False] * (len(frame) - len(rows)) + flags
-    expectations = [e for rule in it.rules for e in inferred_expectations(it, rule, frame)]
+    stated = document_margin(document.text)
+    expectations = [e for rule in it.rules for e in inferred_expectations(it, rule, frame, stated)]
     return SuiteSpec(suite_name(it.table.provenance.document, it.key), it.table, frame, rows,
                      tuple(expectations + read_expectations(it.table)), it)
 

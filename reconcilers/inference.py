@@ -41,6 +41,7 @@ from reconcilers.relations import (
 from reconcilers.rules import TableRule
 from reconcilers.thresholds import (
     check_thresholds,
+    document_margin,
     explained_names,
     infer_threshold_rules,
 )
@@ -51,6 +52,7 @@ def infer_rules(document: ExtractedDocument, specified: Collection[str] = ()) ->
     """The interpreted tables, those whose keys are not in `specified` with their inferred rules;
     and, by table, the notes said of the labelled totals no block of rows matches."""
     tables = interpret_document(document)
+    stated = document_margin(document.text)
     free = [table for table in tables if table.key not in specified]
     with_relations = [replace(table, rules=tuple(infer_relations(table))) for table in free]
     inferred: dict[str, InterpretedTable] = {}
@@ -66,7 +68,7 @@ def infer_rules(document: ExtractedDocument, specified: Collection[str] = ()) ->
         tied = {rule.target_row for rule in totals}
         totals += [rule for rule in shares if rule.check == "sum_total" and rule.target_row not in tied]
         shares = [rule for rule in shares if rule.check == "percentage"]
-        thresholds = infer_threshold_rules(table, relations)
+        thresholds = infer_threshold_rules(table, relations, stated)
         inferred[table.key] = replace(table, rules=tuple(totals + crossed + relations + shares + thresholds))
     return [inferred.get(table.key, table) for table in tables], notes
 
@@ -104,4 +106,5 @@ class InferenceCheck(Check):
         tables = context.interpreted_tables()
         position = next(i for i, table in enumerate(tables) if table.key == it.key)
         following = tables[position + 1] if position + 1 < len(tables) else None
-        return check_thresholds(it, [rule], explained_names(context.document, it, following))
+        return check_thresholds(it, [rule], explained_names(context.document, it, following),
+                                document_margin(context.document.text))

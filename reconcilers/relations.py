@@ -95,6 +95,13 @@ def _allowed(header: str, form: Form, percent_target: bool) -> bool:
     return True
 
 
+def _named(header: str, form: Form) -> bool:
+    """Whether the header names the kind of figure this relation computes ("Écart" a difference)."""
+    lowered = header.lower()
+    return any(any(word in lowered for word in words) and form.family in families
+               for words, families in _HEADER_FAMILIES)
+
+
 @dataclass(frozen=True)
 class _Trial:
     form: Form
@@ -178,7 +185,10 @@ def infer_relations(it: InterpretedTable) -> list[TableRule]:
             kept.append(best)
     rules: list[TableRule] = []
     covered: list[set[str]] = []
-    for trial in sorted(kept, key=lambda t: (-t.holds / t.rows, -t.rows)):
+    # One reading per set of columns: the best supported, and between equals the one whose result's
+    # header names it (État = Entreprise + Écart and Écart = État − Entreprise are one relation:
+    # "Écart" says which the table computes; so does "Total" over its parts).
+    for trial in sorted(kept, key=lambda t: (-t.holds / t.rows, -t.rows, not _named(it.header(t.target), t.form))):
         if {trial.target, trial.a, trial.b} in covered:
             continue
         covered.append({trial.target, trial.a, trial.b})

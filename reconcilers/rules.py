@@ -21,6 +21,10 @@ class Support:
     over: str = "rows"                       # rows; columns for a total checked column by column;
                                              # subtotals for a total tied by the sub-totals above it
 
+    def __bool__(self) -> bool:
+        """A support measured on no row yet (a classification rule before its rows are read) says nothing."""
+        return self.rows > 0
+
     def text(self, lang: str) -> str:
         if lang == "fr":
             noun = "colonne" if self.over == "columns" else "ligne"

@@ -1,8 +1,10 @@
-"""Materiality thresholds read beside a table, and the classification of its rows against them.
+"""Materiality thresholds read beside a table or in its document, and the classification of its
+rows against them.
 
 A reconciliation table prints its margin of variance above it ("Variance Percentage Threshold:
-2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"): a variance is beyond
-the margin when it exceeds both. The document classifies its rows in a category column
+2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"), or its document
+states one for all its tables in the prose (used only when the document states one margin: two
+different ones leave the table without); a variance is beyond the margin when it exceeds both. The document classifies its rows in a category column
 (`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank), by printing the variances beyond
 the margin heavier than the others ("shown in BOLD"), or by explaining in its prose each variance
 beyond the margin ("A variance of $X was identified for COMPANY"); each way it uses is checked.
@@ -24,15 +26,18 @@ from reconcilers.inferred_messages import RULE_THRESHOLD, THRESHOLD, fill
 from reconcilers.meaning import InterpretedTable, row_name
 from reconcilers.rules import Support, TableRule
 
+# What may stand between a threshold's name and its value: "de 1 %", ": 2%", "retenu est de 2 %", "is set at 5%".
+_STATED = r"(?:\s*(?:retenu|fix[ée]|est|a\s+été|de|à|:|=|is|was|set|at|of))*\s*"
 _PERCENT = re.compile(
     r"(?:percentage\s+threshold|seuil\s+de\s+(?:signification|significativit[ée]|mat[ée]rialit[ée])"
-    r"(?:\s+en\s+pourcentage)?)\s*(?:de|:)?\s*(?P<value>N/?A|\d+(?:[.,]\d+)?\s*%)", re.IGNORECASE)
+    rf"(?:\s+en\s+pourcentage)?){_STATED}(?P<value>N/?A|\d+(?:[.,]\d+)?\s*%)", re.IGNORECASE)
 _FLOOR = re.compile(
-    r"(?:floor\s+threshold|seuil\s+(?:plancher|minimum|en\s+valeur|absolu))\s*(?:de|:)?\s*"
+    rf"(?:floor\s+threshold|seuil\s+(?:plancher|minimum|en\s+valeur|absolu)){_STATED}"
     r"(?P<value>N/?A|\$?\s*\d[\d,.\s]*(?:\s*(?:FCFA|F\s?CFA|USD|\$))?)", re.IGNORECASE)
 _EXPLAINED = re.compile(r"variance\s+of\s+(?P<amount>\$?\(?[\d,.]+\)?)\s+was\s+identified\s+for\s+"
                         r"(?P<name>.+?)\s+for\s+the\b", re.IGNORECASE | re.DOTALL)
-_WITHIN = re.compile(r"^(?:nv|n/?a|non\s+significatif|within|-|—|)$", re.IGNORECASE)
+_WITHIN = re.compile(r"^(?:nv|n/?a|(?:[ée]cart\s+)?non[\s-]+significatif|within(?:\s+(?:the\s+)?margin)?"
+                     r"|dans\s+la\s+marge|-|—|)$", re.IGNORECASE)
 # How a document without a category column classifies its rows (a rule's target).
 EXPLANATION, EMPHASIS = "explanation", "emphasis"
 _CLASSIFIED_BY = {EXPLANATION: ("Explication", "Explanation"), EMPHASIS: ("Caractères gras", "Bold type")}
@@ -45,6 +50,7 @@ class Margin:
     percent: float | None
     floor: float | None
     text: str                                     # the lines it was read from
+    where: tuple[str, str] = ("seuils lus au-dessus du tableau", "thresholds read above the table")
 
     def exceeded(self, amount: float, percent: float) -> bool:
         """Beyond the margin: over the percentage and over the floor (a threshold N/A never binds)."""
@@ -64,6 +70,23 @@ def read_margin(lines: tuple[str, ...] | list[str]) -> Margin | None:
                   " ; ".join(line for line in lines if _PERCENT.search(line) or _FLOOR.search(line)))
 
 
+def document_margin(text: str) -> Margin | None:
+    """The margin a document's prose states for its tables ("seuil de signification de 1 %"), or None
+    when it states none, or two different percentages or floors (which applies cannot be told)."""
+    percents = {_value(m.group("value"), "percent"): m.group(0) for m in _PERCENT.finditer(text)}
+    floors = {_value(m.group("value"), "money"): m.group(0) for m in _FLOOR.finditer(text)}
+    if len(percents) > 1 or len(floors) > 1 or not (percents or floors):
+        return None
+    return Margin(next(iter(percents), None), next(iter(floors), None),
+                  " ; ".join(" ".join(said.split()) for said in [*percents.values(), *floors.values()]),
+                  ("seuils lus dans le texte du document", "thresholds read in the document's text"))
+
+
+def table_margin(it: InterpretedTable, stated: Margin | None) -> Margin | None:
+    """The margin printed above the table, else the one its document states (`document_margin`)."""
+    return read_margin(it.table.context) or stated
+
+
 def _value(text: str, kind: str) -> float | None:
     if re.fullmatch(r"N/?A", text.strip(), re.IGNORECASE):
         return None
@@ -73,10 +96,10 @@ def _value(text: str, kind: str) -> float | None:
         return None
 
 
-def infer_threshold_rules(it: InterpretedTable, relations: list[TableRule]) -> list[TableRule]:
-    """The classification rule of a table with a stated margin and a variance amount and
-    percentage tied by relations to its reported figures."""
-    margin = read_margin(it.table.context)
+def infer_threshold_rules(it: InterpretedTable, relations: list[TableRule], stated: Margin | None) -> list[TableRule]:
+    """The classification rule of a table with a margin (above it, else `stated` by its document)
+    and a variance amount and percentage tied by relations to its reported figures."""
+    margin = table_margin(it, stated)
     if margin is None:
         return []
     amount = next((r.target for r in relations if r.formula.startswith("absolute_difference")
@@ -165,15 +188,16 @@ def _fold(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9&]+", " ", "".join(c for c in folded if not unicodedata.combining(c)).lower()).split())
 
 
-def check_thresholds(it: InterpretedTable, rules: list[TableRule],
-                     explained: set[tuple[str, float]]) -> list[Finding]:
-    """Each row with a variance: beyond the margin or not, against the category printed (or the
-    explanation given in the prose when the table has no category column)."""
+def check_thresholds(it: InterpretedTable, rules: list[TableRule], explained: set[tuple[str, float]],
+                     stated: Margin | None) -> list[Finding]:
+    """Each row with a variance: beyond the margin (above the table, else `stated` by its document)
+    or not, against the category printed (or the explanation given in the prose when the table has
+    no category column)."""
     findings = []
     for rule in rules:
         if rule.check != "threshold":
             continue
-        margin = read_margin(it.table.context)
+        margin = table_margin(it, stated)
         if margin is None:
             continue
         amount, percent = rule.operands
@@ -211,7 +235,7 @@ def _finding(it: InterpretedTable, rule: TableRule, margin: Margin, index: int, 
     fr, en = fill(THRESHOLD, label=name, category=category,
                   observed=stated, amount=(shown["fr"][0], shown["en"][0]), percent=(shown["fr"][1], shown["en"][1]),
                   pct_threshold=(shown["fr"][2], shown["en"][2]), floor=(shown["fr"][3], shown["en"][3]),
-                  source=("seuils lus au-dessus du tableau", "thresholds read above the table"), expected=expected)
+                  source=margin.where, expected=expected)
     observed = stated[1] if isinstance(stated, tuple) else stated
     return Finding(
         document=it.table.provenance.document, check="threshold", status="pass" if beyond == flagged else "fail",

@@ -17,7 +17,7 @@ from reconcilers.document import reconcile
 from reconcilers.finding import Finding
 from reconcilers.inferred_totals import infer_total_rules
 from reconcilers.meaning import interpret, interpret_document
-from reconcilers.thresholds import read_margin
+from reconcilers.thresholds import document_margin, read_margin
 from tests.tables import make_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +94,65 @@ def test_margin_read_from_context_lines():
     assert margin.exceeded(1_383_085, 2.38) and not margin.exceeded(1_406_199, 0.37)
     assert read_margin(("seuil de signification de 1 %",)).percent == 1.0
     assert read_margin(("Variance Percentage Threshold: N/A", "Variance Floor Threshold: N/A")).exceeded(5, 5) is False
+    stated = read_margin(("Le seuil de signification retenu est de 2 %, avec un seuil plancher de 5 000 000 FCFA",))
+    assert (stated.percent, stated.floor) == (2.0, 5_000_000.0)
+
+
+def test_a_document_stating_two_margins_gives_none_to_its_tables():
+    assert document_margin("Le seuil de signification est de 1 % pour les mines.").percent == 1.0
+    assert document_margin("Le seuil de signification est de 1 % pour les mines et le seuil de "
+                           "signification est de 5 % pour les hydrocarbures.") is None
+    assert document_margin("Aucun seuil n'est indiqué.") is None
+
+
+# A reconciliation table as a national secretariat prints one: a category column (NV, "Écart à
+# justifier", "Écart non significatif", a blank) and two rows classified against the margin: a
+# blank and an NV on variances over 2 % and over 5 000 000 FCFA.
+RECONCILIATION = [
+    ["Entreprise", "Montant déclaré par l'État (FCFA)", "Montant déclaré par l'entreprise (FCFA)", "Écart (FCFA)",
+     "Écart (%)", "Classification"],
+    ["Société minière A", "1 250 000 000", "1 250 000 000", "0", "0,00 %", "NV"],
+    ["Société minière B", "980 450 000", "950 000 000", "30 450 000", "3,11 %", "Écart à justifier"],
+    ["Société minière C", "45 000 000", "44 900 000", "100 000", "0,22 %", "Écart non significatif"],
+    ["Société minière D", "2 300 000 000", "2 240 000 000", "60 000 000", "2,61 %", "Écart à justifier"],
+    ["Société minière E", "1 800 000 000", "1 795 000 000", "5 000 000", "0,28 %", "NV"],
+    ["Société minière F", "120 000 000", "100 000 000", "20 000 000", "16,67 %", ""],
+    ["Société minière G", "15 000 000", "14 000 000", "1 000 000", "6,67 %", "NV"],
+    ["Société minière H", "310 000 000", "250 000 000", "60 000 000", "19,35 %", "Écart à justifier"],
+    ["Société minière I", "88 000 000", "88 000 000", "0", "0,00 %", "NV"],
+    ["Société minière J", "3 400 000 000", "3 300 000 000", "100 000 000", "2,94 %", "NV"],
+]
+
+
+def _classified(findings: list[Finding], where: str) -> None:
+    """The variance relations read the way the headers name them, and each row's category checked."""
+    relations = {f.rule.text_fr for f in findings if f.check == "row_arithmetic"}
+    assert relations == {"Écart (FCFA) = Montant déclaré par l'État (FCFA) − Montant déclaré par l'entreprise (FCFA)",
+                         "Écart (%) = Écart (FCFA) / Montant déclaré par l'État (FCFA) × 100"}
+    classified = [f for f in findings if f.check == "threshold"]
+    assert len(classified) == 10
+    assert {(f.subject, f.observed) for f in classified if f.status == "fail"} == {
+        ("Société minière F", ""), ("Société minière J", "NV")}
+    assert classified[0].rule.text_fr == ("Classification : écart au-delà du seuil si Écart (%) > 2 % "
+                                          "et Écart (FCFA) > 5 000 000 FCFA")
+    assert classified[0].rule.as_dict()["support"] == [8, 10]
+    assert all(where in f.message_fr for f in classified)
+
+
+def test_category_column_checked_against_the_margin_above_its_table(tmp_path):
+    lines = ["Rapprochement des paiements : impôt sur les bénéfices", "Seuil de signification : 2 %",
+             "Seuil plancher : 5 000 000 FCFA", ""] + [";".join(row) for row in RECONCILIATION]
+    path = tmp_path / "rapprochement.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _classified(_inferred(path), "seuils lus au-dessus du tableau")
+
+
+def test_margin_stated_in_the_prose_applies_to_a_table_printed_without_one(tmp_path):
+    prose = ("Le seuil de signification retenu est de 2 % des montants déclarés par l'État, avec un seuil "
+             "plancher de 5 000 000 FCFA : un écart qui dépasse les deux doit être justifié.")
+    path = tmp_path / "rapport.txt"
+    path.write_text(prose + "\n\n" + "\n".join("\t".join(row) for row in RECONCILIATION) + "\n", encoding="utf-8")
+    _classified(_inferred(path), "seuils lus dans le texte du document")
 
 
 @needs_corpus
