@@ -282,8 +282,8 @@ def _finding(document: str, candidate: Candidate, column: str, figure: Quoted, s
     )
 
 
-# A figure of French prose with its unit: "4,07ha", "8140 000FCFA", "2 000 000 FCFA/ha", "56 %", or a bare
-# figure in thousands ("est de 2 262 000"); a rate's area ("/ha") after its currency.
+# A figure of French prose with its unit: "3,25ha", "1250 000FCFA", "1 500 000 FCFA/ha", "42 %", or a bare
+# figure in thousands ("est de 1 750 000"); a rate's area ("/ha") after its currency.
 _FRENCH_FIGURE = re.compile(
     rf"(?<![\w,.])(?P<number>{NUMBER_PATTERN}){WHOLE_NUMBER_GUARD}"
     r"(?:\s(?P<scale>millions?|milliards?)(?:\s+de\s+(?:F\s?CFA|francs\s+CFA))?"
@@ -400,7 +400,7 @@ def _unit_fits(reading: Reading, unit: str) -> bool:
 
 def quoted_in_french(document: ExtractedDocument, tables: Sequence[InterpretedTable],
                      said: Sequence[tuple[int, int]] = ()) -> list[Finding]:
-    """Figures of French prose ("ne totalisant que 4,07ha", "s’élèvent à 8140 000FCFA", "soit 56 %")
+    """Figures of French prose ("ne totalisant que 3,25ha", "s’élèvent à 1250 000FCFA", "soit 42 %")
     tied to the table figure they quote: of the readings whose table, column or row the sentence
     names, the first that gives the figure (a total before a sub-total, the table named by more
     words, then the earlier one). A figure no reading gives is silent: a bound ("moins de 5 ha"),
