@@ -273,7 +273,7 @@ def gap_by_source(sums: list[SourceSum], gap: float, where: Location, document: 
         {"gap": format_quantity(gap, unit, "en"), "parts": "; ".join(en for _, en in gaps) or none_en})
     return Finding(
         document=document, check="sum_total", status="pass" if abs(gap) <= 1e-6 else "fail",
-        severity="info", subject=where.row or "", field="écart par source", expected=0.0, observed=gap,
+        severity="info", subject=where.row or "", field=where.column or "", expected=0.0, observed=gap,
         unit=unit, tables=tables, location=where,
         message_fr=fr, message_en=en,
         key="gap_by_source",
