@@ -182,10 +182,11 @@ def _fits(texts: list[str], kind: str, unit: str, convention: str | None) -> boo
     return True
 
 
-def _columns(labels: list[str], body: list[list[str]], width: int, context: list[str]) -> tuple[ColumnSpec, ...]:
-    """Each column typed by its cells, read with the column's convention (else the table's), its
-    unit printed in its header when the cells print none."""
-    table_convention = number_convention([text for row in body for text in row] + context)
+def _columns(labels: list[str], body: list[list[str]], width: int, context: list[str],
+             document_convention: str | None) -> tuple[ColumnSpec, ...]:
+    """Each column typed by its cells, read with the column's convention (else the table's, else the
+    document's), its unit printed in its header when the cells print none."""
+    table_convention = number_convention([text for row in body for text in row] + context) or document_convention
     columns = []
     for c in range(width):
         texts = [row[c] for row in body]
@@ -212,9 +213,11 @@ def _captioned(provenance: Provenance, lines: list[str]) -> Provenance:
     return replace(provenance, caption=caption, title=caption)
 
 
-def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, header: int | None = None) -> ExtractedTable:
+def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, header: int | None = None,
+                    convention: str | None = None) -> ExtractedTable:
     """An ExtractedTable of the logical rows of `grid` below its header (found, with the context
-    lines above it, when `header` is None)."""
+    lines above it, when `header` is None); `convention` ("en" in an English document) reads the
+    figures neither their column nor their table tells how to read (`61,206`)."""
     width = max((len(row) for row in grid.rows), default=0)
     square = [list(row) + [GridCell("")] * (width - len(row)) for row in grid.rows]
     texts = [[cell.text for cell in row] for row in square]
@@ -238,7 +241,7 @@ def table_from_grid(grid: SourceGrid, key: str, provenance: Provenance, *, heade
         records = records[:-notes]
     labels = header_labels(texts[context_rows:top], header) if header else [""] * width
     record_texts = [[cell.text for cell in record.cells] for record in records]
-    columns = _columns(labels, record_texts, width, context)
+    columns = _columns(labels, record_texts, width, context, convention)
     rows = []
     for cells in record_texts:
         kind = row_kind(cells)

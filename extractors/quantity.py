@@ -160,6 +160,17 @@ def number_convention(texts: list[str]) -> str | None:
     return "en" if english else "fr"
 
 
+def is_english(text: str) -> bool:
+    """Whether a document's words are English rather than French: it decides what `1,884` means in a
+    column whose figures read both ways."""
+    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    french = sum(1 for w in words if w in _FRENCH_WORDS)
+    return english > 2 * french and english >= 5
+
+
+_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "in", "for", "with", "is", "are", "by", "from", "this", "that"])
+_FRENCH_WORDS = frozenset(["le", "la", "les", "des", "et", "du", "de", "en", "pour", "par", "est", "dans", "une", "sur", "au", "aux"])
 def unit_in_label(text: str) -> str | None:
     """The unit a header or caption gives the bare figures under it: `(en millions de FCFA)`, `($)`."""
     match = re.search(rf"(?:\(|\ben\s+|\bin\s+)(?P<unit>{_SUFFIX})\)?", text, re.IGNORECASE)

@@ -9,6 +9,7 @@ that nothing is passed over in silence.
 from __future__ import annotations
 
 from extractors.layer import table_from_grid
+from extractors.quantity import is_english
 from extractors.source import CellSource, GridCell, SourceGrid
 from extractors.table import CellProblem, ExtractedTable, Provenance
 from extractors.tsv import clean
@@ -37,6 +38,7 @@ def tab_blocks(text: str) -> list[tuple[int, list[list[str]]]]:
 
 
 def tab_block_tables(text: str, document: str) -> list[ExtractedTable]:
+    convention = "en" if is_english(text) else None     # how `61,206` reads where its column does not tell
     tables = []
     for index, (line, grid) in enumerate(tab_blocks(text), 1):
         title = f"Tableau {index} (ligne {line})"
@@ -46,7 +48,7 @@ def tab_block_tables(text: str, document: str) -> list[ExtractedTable]:
         )
         provenance = Provenance(document=document, title=title, method="text-tabs",
                                 reason="lignes séparées par des tabulations, sans spec")
-        tables.append(table_from_grid(source, f"T{index}", provenance))
+        tables.append(table_from_grid(source, f"T{index}", provenance, convention=convention))
     return tables
 
 

@@ -18,7 +18,7 @@ from itertools import pairwise
 import pandas as pd
 
 from extractors.grid import guess_kind, is_number
-from extractors.quantity import BASE_UNIT, Quantity, QuantityError, parse_quantity
+from extractors.quantity import BASE_UNIT, Quantity, QuantityError, is_english, parse_quantity
 from extractors.table import ROW_KIND, ROW_LABEL, ExtractedDocument, ExtractedTable
 from reconcilers.cells import cell_location
 from reconcilers.finding import Location
@@ -157,16 +157,6 @@ def interpret_document(document: ExtractedDocument) -> list[InterpretedTable]:
     return interpreted
 
 
-def is_english(text: str) -> bool:
-    """Whether a document's words are English rather than French (it decides what `1,884` means)."""
-    words = re.findall(r"[a-zà-ÿ]+", text.lower())
-    english = sum(1 for w in words if w in _ENGLISH_WORDS)
-    french = sum(1 for w in words if w in _FRENCH_WORDS)
-    return english > 2 * french and english >= 5
-
-
-_ENGLISH_WORDS = frozenset(["the", "and", "of", "to", "in", "for", "with", "is", "are", "by", "from", "this", "that"])
-_FRENCH_WORDS = frozenset(["le", "la", "les", "des", "et", "du", "de", "en", "pour", "par", "est", "dans", "une", "sur", "au", "aux"])
 _PLACEHOLDER = re.compile(r"^[^\d]{1,6}$")
 _MIN_FIGURES = 2
 SHARE_SUFFIX = "%"        # the key of the shares read out of a column of words: "c0%"

@@ -23,6 +23,7 @@ from extractors.quantity import (
     WHOLE_NUMBER_GUARD,
     QuantityError,
     format_number,
+    is_english,
     parse_quantity,
 )
 from extractors.table import ExtractedDocument
@@ -39,7 +40,7 @@ from reconcilers.entity_columns import (
     name_like,
 )
 from reconcilers.finding import Finding, Location
-from reconcilers.meaning import InterpretedTable, is_english
+from reconcilers.meaning import InterpretedTable
 from reconcilers.names import fold
 from reconcilers.parts import CLAIM, Check, CheckContext, Template
 

@@ -7,6 +7,7 @@ import math
 from extractors.layer import table_from_grid
 from extractors.quantity import base_unit
 from extractors.source import CellSource, GridCell, SourceGrid
+from extractors.tab_blocks import tab_block_tables
 from extractors.table import Provenance
 
 # The shape of USEITI 2015 table C-1's first page as camelot network cuts it (p. 43).
@@ -80,3 +81,17 @@ def test_a_table_of_words_keeps_its_rows():
     table = _table(rows)
     assert list(table.cells["row"]) == ["Axe 1", "", "Publier"]
     assert table.merges == ()
+
+
+def test_figures_that_read_both_ways_follow_the_documents_language():
+    """`61,206` is sixty-one thousand in an English report and sixty-one units in a French one: a
+    column and table that print nothing telling take the document's convention (the ICDAR reports'
+    tables were exported as 61.206 before)."""
+    text = ("Table 2 shows the number of householders by sex and the share of them in the survey.\n\n"
+            "Characteristic\tNo.\tShare\nMale\t61,206\t2,862\nFemale\t49,486\t2,909\n")
+    [english] = tab_block_tables(text, "report.txt")
+    assert english.values["c1"].tolist() == [61206.0, 49486.0]
+    french = text.replace("Table 2 shows the number of householders by sex and the share of them in the survey.",
+                          "Le tableau 2 donne le nombre des ménages par sexe et la part de ceux-ci dans l’enquête.")
+    [table] = tab_block_tables(french, "rapport.txt")
+    assert table.values["c1"].tolist() == [61.206, 49.486]

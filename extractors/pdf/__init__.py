@@ -18,6 +18,7 @@ from extractors.pdf.document import PdfError
 from extractors.pdf.reading import Reading, read_pdf, read_tab_text
 from extractors.pdf.records import match_specs, to_table
 from extractors.pdf.tabbed import TabText, reads_bold
+from extractors.quantity import is_english
 from extractors.spec import DocumentSpec, TableSpec
 from extractors.table import CellProblem, ExtractedDocument, ExtractedTable
 from extractors.text_document import CUTTERS, missing_table
@@ -58,7 +59,8 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
         text, captions = rebuilt.text, list_captions(rebuilt.text)
     if gridded or not tabbed:
         reading = read_pdf(path, max_pages=max_pages)
-        tables += _grid_tables(reading, path.name, gridded, {table.key for table in specs})
+        tables += _grid_tables(reading, path.name, gridded, {table.key for table in specs},
+                               "en" if is_english(reading.text) else None)
         problems += reading.problems
         found = {table.key for table in tables}
         problems += [missing_table(path.name, table, "légende du tableau introuvable", "table caption not found").problem
@@ -76,14 +78,15 @@ def extract_pdf(path: Path, spec: DocumentSpec | None = None, *, max_pages: int 
 
 
 def _grid_tables(reading: Reading, document: str, specs: tuple[TableSpec, ...],
-                 taken: set[str]) -> list[ExtractedTable]:
-    """Every grid as a table, typed by the spec table its caption names."""
+                 taken: set[str], convention: str | None) -> list[ExtractedTable]:
+    """Every grid as a table, typed by the spec table its caption names (else by the table layer,
+    with the document's number `convention`)."""
     matched = match_specs(list(reading.grids), specs)
     tables: list[ExtractedTable] = []
     for number, grid in enumerate(reading.grids, start=1):
         table_spec = matched.get(number - 1)
         key = table_spec.key if table_spec else generic_key(number, taken)
-        tables.append(to_table(grid, document, key, table_spec))
+        tables.append(to_table(grid, document, key, table_spec, convention))
     return tables
 
 

@@ -97,16 +97,18 @@ def source_grid(grid: PdfGrid, document: str, title: str) -> SourceGrid:
     return SourceGrid(document=document, title=title, rows=tuple(rows), method=grid.method, merges=grid.joins)
 
 
-def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None) -> ExtractedTable:
+def to_table(grid: PdfGrid, document: str, key: str, spec: TableSpec | None = None,
+             convention: str | None = None) -> ExtractedTable:
     """One ExtractedTable from a grid, typed by `spec` when given, parsed by the shared builder;
-    without a spec, through the table layer every reader shares."""
+    without a spec, through the table layer every reader shares (with the document's number
+    `convention`)."""
     title = (spec.title or caption_title(grid.caption or "") if spec else "") or grid.caption or key
     provenance = Provenance(
         document=document, title=title, pages=grid.pages, method=grid.method, reason=grid.reason,
         bbox=grid.bbox, caption=grid.caption,
     )
     if not spec:
-        return table_from_grid(source_grid(grid, document, title), key, provenance)
+        return table_from_grid(source_grid(grid, document, title), key, provenance, convention=convention)
     columns, rows, notes = _spec_rows(grid, spec, document, key, title)
     table = build_table(key, provenance, columns, rows, tuple(notes))
     quantity_cells = sum(1 for row in rows for c in columns if c.is_quantity and row.cells.get(c.key))
