@@ -72,6 +72,7 @@ class Validation:
         """Nothing to stop here."""
 
     def _in_order(self) -> list[SuiteSpec]:
+        """Every suite added, in the documents' order (as with `--jobs 1`), whatever order they came in."""
         return [suite for index in sorted(self._suites) for suite in self._suites[index]]
 
 
@@ -202,7 +203,8 @@ def defer(names: tuple[str, ...]) -> None:
 
 def _drained(connection: Connection) -> queue.Queue:
     """The connection's messages, read as soon as they are sent by a thread of their own, so that
-    the command never waits on a full pipe while a suite is being validated; EOFError when it has gone."""
+    the command never waits on a full pipe while a suite is being validated; ("gone", None) once
+    the command has closed it."""
     inbox: queue.Queue = queue.Queue()
 
     def drain() -> None:

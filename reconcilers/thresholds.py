@@ -4,8 +4,9 @@ rows against them.
 A reconciliation table prints its margin of variance above it ("Variance Percentage Threshold:
 2%", "Variance Floor Threshold: $100,000", "seuil de signification de 1 %"), or its document
 states one for all its tables in the prose (used only when the document states one margin: two
-different ones leave the table without); a variance is beyond the margin when it exceeds both. The document classifies its rows in a category column
-(`NV`, `VBM`, "Explanation 3", "Écart à justifier", or blank), by printing the variances beyond
+different ones leave the table without); a variance is beyond the margin when it exceeds both.
+The document classifies its rows in a category column (`NV`, `VBM`, "Explanation 3", "Écart à
+justifier", or blank), by printing the variances beyond
 the margin heavier than the others ("shown in BOLD"), or by explaining in its prose each variance
 beyond the margin ("A variance of $X was identified for COMPANY"); each way it uses is checked.
 Each row's classification is recomputed from its variance amount and percentage (the columns the
